@@ -1,0 +1,33 @@
+/**
+ * Stable error codes of the collector's answers (`{ error: { code, message } }`).
+ * SDKs switch on these; never rename one.
+ */
+export const TOKEN_ERROR_CODES = [
+  'ERR_TOKEN_MISSING',
+  'ERR_TOKEN_MALFORMED',
+  'ERR_TOKEN_ALG',
+  'ERR_TOKEN_UNKNOWN_KEY',
+  'ERR_TOKEN_SIGNATURE',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_NOT_YET_VALID',
+  'ERR_TOKEN_ISSUER',
+  'ERR_TOKEN_AUDIENCE',
+  'ERR_TOKEN_SITE',
+  'ERR_TOKEN_SCOPE',
+  'ERR_TOKEN_LIFETIME',
+] as const
+export type TokenErrorCode = (typeof TOKEN_ERROR_CODES)[number]
+
+export const REQUEST_ERROR_CODES = [
+  'ERR_BODY_MALFORMED',
+  'ERR_BODY_TOO_LARGE',
+  'ERR_BATCH_INVALID',
+  'ERR_ORIGIN_NOT_ALLOWED',
+  'ERR_SPOOL_FULL',
+  'ERR_SHUTTING_DOWN',
+  'ERR_NOT_FOUND',
+  'ERR_INTERNAL',
+] as const
+export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]
+
+export type CollectorErrorCode = TokenErrorCode | RequestErrorCode

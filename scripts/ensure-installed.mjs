@@ -1,0 +1,13 @@
+// Installs npm packages on a fresh clone, so `npm start` and `npm test` work by themselves.
+import { existsSync } from 'node:fs'
+import { execSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const probes = ['chdb/package.json', '@clickhouse/client/package.json', 'vitest/package.json', 'tsx/package.json', 'rollup/package.json']
+const missing = probes.filter((p) => !existsSync(join(root, 'node_modules', p)))
+if (missing.length > 0) {
+  console.log(`[tally] installing npm packages (missing: ${missing.join(', ')})…`)
+  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' })
+}
