@@ -1,0 +1,61 @@
+import { z } from 'zod'
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../protocol/claims.js'
+import { keySpec } from '../auth/key-spec.js'
+
+/** A site: its id (the token's `site` claim), the origins allowed to send, and options. */
+export const siteSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a site id is 1–64 of A-Z a-z 0-9 . _ -'),
+  name: z.string().optional(),
+  /** Browser origins allowed to send this site's events; `*` allows any. */
+  origins: z.array(z.string().min(1)).default([]),
+  /** Cookieless: the visitor id is a hash of (daily salt, site, IP, UA). */
+  cookieless: z.boolean().default(false),
+})
+export type SiteConfig = z.infer<typeof siteSchema>
+
+const positiveInt = z.coerce.number().int().positive()
+
+/** Everything the collector can be told, after environment and file are merged. */
+export const configSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  dataDir: z.string().default('.tally'),
+  clickhouse: z.object({
+    /** Server mode when set; the embedded engine (chDB, under dataDir) otherwise. */
+    url: z.url().optional(),
+    user: z.string().default('default'),
+    password: z.string().default(''),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a database name is a ClickHouse identifier').default('tally'),
+    requestTimeoutMs: positiveInt.default(30_000),
+  }),
+  token: z.object({
+    issuer: z.string().min(1).default(DEFAULT_ISSUER),
+    audience: z.string().min(1).default(DEFAULT_AUDIENCE),
+    /** Longest lifetime (exp − iat, or exp − now) a token may have. */
+    maxLifetimeSeconds: positiveInt.default(3600),
+    clockSkewSeconds: z.coerce.number().int().min(0).max(300).default(30),
+  }),
+  sites: z.array(siteSchema).min(1, 'configure at least one site'),
+  keys: z.array(keySpec).min(1, 'configure at least one token key'),
+  spool: z.object({
+    /** Bytes the spool may hold on disk before the collector answers 503. */
+    maxBytes: positiveInt.default(1024 * 1024 * 1024),
+    /** A segment is sealed and handed to the writer at this size… */
+    segmentBytes: positiveInt.default(8 * 1024 * 1024),
+  }),
+  writer: z.object({
+    /** …or at this age, whichever comes first. */
+    flushIntervalMs: positiveInt.default(500),
+    /** Longest pause between retries of a failed insert. */
+    maxBackoffMs: positiveInt.default(30_000),
+  }),
+  /** Use the first X-Forwarded-For address as the client IP (behind a proxy you run). */
+  trustProxy: z.coerce.boolean().default(false),
+  /** Look up country from the bundled DB-IP Lite database. */
+  geo: z.coerce.boolean().default(true),
+  /** Secret for `POST /v1/sql` (read-only SQL for analysts and the dashboard). Unset: disabled. */
+  adminToken: z.string().min(16).optional(),
+})
+export type Config = z.infer<typeof configSchema>
+/** The input form, before defaults: what a config file or a test may give. */
+export type ConfigInput = z.input<typeof configSchema>

@@ -1,0 +1,57 @@
+/**
+ * Rows as they are inserted into ClickHouse (JSONEachRow). Column names match
+ * `migrations/*.sql`; DateTime64 columns take milliseconds since the epoch.
+ */
+
+/** One row of `events`: a wire event after validation and enrichment. */
+export interface EventRow {
+  id: string
+  site_id: string
+  type: string
+  name: string
+  /** Event time (client time corrected for the client's clock skew), ms. */
+  ts: number
+  /** When the collector received the batch, ms. */
+  received_at: number
+  visitor_id: string
+  session_id: string
+  user_id: string
+  url: string
+  hostname: string
+  path: string
+  referrer: string
+  referrer_host: string
+  /** `direct`, `search`, `social`, `email`, `paid`, `referral`, `internal`. */
+  channel: string
+  utm_source: string
+  utm_medium: string
+  utm_campaign: string
+  utm_term: string
+  utm_content: string
+  title: string
+  screen: string
+  locale: string
+  timezone: string
+  browser: string
+  browser_version: string
+  os: string
+  os_version: string
+  /** `desktop`, `mobile`, `tablet`, `tv`, `console`, `wearable`, `embedded`, `bot`. */
+  device_type: string
+  /** ISO 3166-1 alpha-2, or '' when unknown. */
+  country: string
+  region: string
+  is_bot: 0 | 1
+  /** `browser` or `server` (which SDK or client sent it). */
+  source: string
+  props: Record<string, string>
+}
+
+/** One row of `rejected_events`: an event refused by validation, with the reason. */
+export interface RejectedRow {
+  site_id: string
+  received_at: number
+  reason: string
+  /** The refused event as sent (JSON, truncated to 32 KB). */
+  payload: string
+}
