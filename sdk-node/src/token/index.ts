@@ -1,0 +1,25 @@
+export {
+  createTokenIssuer,
+  normaliseScope,
+  DEFAULT_TOKEN_TTL,
+  DEFAULT_MAX_TTL,
+  type TokenIssuer,
+  type TokenIssuerOptions,
+  type IssueRequest,
+  type IssuedToken,
+} from './issuer.js'
+export {
+  generateSigningKey,
+  parseKey,
+  toPublicJwk,
+  toJwks,
+  isHmacKey,
+  MIN_SECRET_LENGTH,
+  type GenerateKeyOptions,
+  type SigningKey,
+  type PrivateJwk,
+  type PublicJwk,
+  type HmacKey,
+  type Jwks,
+  type TokenAlgorithm,
+} from './keys.js'
