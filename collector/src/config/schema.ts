@@ -14,6 +14,8 @@ export const siteSchema = z.object({
 export type SiteConfig = z.infer<typeof siteSchema>
 
 const positiveInt = z.coerce.number().int().positive()
+/** `true`/`false`/`1`/`0` from the environment, or a JSON boolean. */
+const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
 
 /** Everything the collector can be told, after environment and file are merged. */
 export const configSchema = z.object({
@@ -50,11 +52,13 @@ export const configSchema = z.object({
     maxBackoffMs: positiveInt.default(30_000),
   }),
   /** Use the first X-Forwarded-For address as the client IP (behind a proxy you run). */
-  trustProxy: z.coerce.boolean().default(false),
+  trustProxy: boolish.default(false),
   /** Look up country from the bundled DB-IP Lite database. */
-  geo: z.coerce.boolean().default(true),
+  geo: boolish.default(true),
   /** Secret for `POST /v1/sql` (read-only SQL for analysts and the dashboard). Unset: disabled. */
-  adminToken: z.string().min(16).optional(),
+  adminToken: z.string().min(16, 'the admin token needs at least 16 characters').optional(),
+  /** Count HeadlessChrome as a browser, not a bot (for tests that drive headless Chromium). */
+  allowHeadless: boolish.default(false),
 })
 export type Config = z.infer<typeof configSchema>
 /** The input form, before defaults: what a config file or a test may give. */

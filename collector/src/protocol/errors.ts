@@ -26,6 +26,8 @@ export const REQUEST_ERROR_CODES = [
   'ERR_SPOOL_FULL',
   'ERR_SHUTTING_DOWN',
   'ERR_NOT_FOUND',
+  'ERR_UNAUTHORIZED',
+  'ERR_QUERY',
   'ERR_INTERNAL',
 ] as const
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]

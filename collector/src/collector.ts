@@ -1,0 +1,105 @@
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve, type ServerType } from '@hono/node-server'
+import type { Config } from './config/schema.js'
+import { loadVerificationKeys } from './auth/keys.js'
+import { createTokenVerifier } from './auth/verify-token.js'
+import { createEnricher } from './enrich/index.js'
+import { openStorage, type Storage } from './storage/client.js'
+import { migrate } from './storage/migrate.js'
+import { Spool } from './spool/spool.js'
+import { Writer } from './writer/writer.js'
+import { Metrics } from './metrics/metrics.js'
+import { OriginPolicy } from './http/cors.js'
+import { createApp } from './http/app.js'
+import { createLogger, type Logger } from './logger.js'
+
+export interface RunningCollector {
+  url: string
+  port: number
+  storage: Storage
+  metrics: Metrics
+  /** Stops accepting, drains the spool into ClickHouse (up to `deadlineMs`), closes storage. */
+  close(deadlineMs?: number): Promise<void>
+}
+
+export interface StartOptions {
+  logger?: Logger
+  /** Where relative paths in the config (JWKS files) are resolved from. */
+  configDir?: string
+}
+
+const TRACKER_PATH = join(fileURLToPath(import.meta.url), '..', '..', '..', 'sdk-browser', 'dist', 'tally.js')
+
+export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {
+  const logger = options.logger ?? createLogger()
+  const dataDir = resolve(config.dataDir)
+  const keys = await loadVerificationKeys(config.keys, options.configDir ?? process.cwd())
+  const verifier = createTokenVerifier({ keys, ...config.token, knownSites: config.sites.map((s) => s.id) })
+  const storage = await openStorage({ ...config, dataDir })
+  const ran = await migrate(storage.client, storage.database)
+  if (ran.length > 0) logger.info('migrations applied', { ran })
+
+  const metrics = new Metrics()
+  const spool = new Spool({ dir: join(dataDir, 'spool'), maxBytes: config.spool.maxBytes, segmentBytes: config.spool.segmentBytes })
+  const writer = new Writer({ spool, storage, metrics, logger, ...config.writer })
+  metrics.gauge('tally_spool_bytes', 'Bytes in the spool, not yet in ClickHouse.', () => spool.bytes)
+  metrics.gauge('tally_spool_segments', 'Sealed spool segments waiting for the writer.', () => spool.segments().length)
+  metrics.gauge('tally_spool_lag_seconds', 'Age of the oldest spooled data.', () => spool.oldestAgeMs() / 1000)
+
+  let draining = false
+  const app = createApp({
+    sites: new Map(config.sites.map((s) => [s.id, s])),
+    origins: new OriginPolicy(config.sites),
+    verifier,
+    enricher: createEnricher({ geo: config.geo, saltDir: join(dataDir, 'salts'), allowHeadless: config.allowHeadless }),
+    spool,
+    writer,
+    storage,
+    metrics,
+    trustProxy: config.trustProxy,
+    spoolMaxBytes: config.spool.maxBytes,
+    isDraining: () => draining,
+    adminToken: config.adminToken,
+    trackerPath: TRACKER_PATH,
+  })
+  writer.start()
+
+  const server = await listen(app.fetch, config.host, config.port)
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  logger.info('collector listening', { url: `http://${host}:${port}`, storage: storage.mode })
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    storage,
+    metrics,
+    async close(deadlineMs = 30_000) {
+      draining = true
+      await stopListening(server)
+      await spool.close()
+      const drained = await writer.drain(deadlineMs)
+      if (!drained) logger.warn('spool not fully drained at shutdown; it is replayed on the next start', { bytes: spool.bytes })
+      await storage.close()
+    },
+  }
+}
+
+/** Stops accepting connections; gives open ones 5 s, then cuts them. */
+async function stopListening(server: ServerType): Promise<void> {
+  const http = server as import('node:http').Server
+  const closed = new Promise<void>((done) => http.close(() => done()))
+  http.closeIdleConnections?.()
+  const timer = setTimeout(() => http.closeAllConnections?.(), 5_000)
+  await closed
+  clearTimeout(timer)
+}
+
+function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolveListen, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolveListen(server))
+    server.once('error', reject)
+  })
+}

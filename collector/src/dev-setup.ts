@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SignJWT } from 'jose'
+import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST } from './protocol/claims.js'
+
+/**
+ * `npm start` with no configuration: a dev site `demo` (any origin) and an HS256 key
+ * whose secret is made once and kept in `<dataDir>/dev.json`, so a restart keeps working
+ * tokens. Never use dev mode in production: the secret sits beside the data.
+ */
+export interface DevSetup {
+  secret: string
+  adminToken: string
+}
+
+export const DEV_SITE = 'demo'
+export const DEV_KID = 'dev'
+
+export function loadDevSetup(dataDir: string): DevSetup {
+  const path = join(dataDir, 'dev.json')
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevSetup
+  mkdirSync(dataDir, { recursive: true })
+  const setup = { secret: randomBytes(32).toString('base64url'), adminToken: randomBytes(24).toString('base64url') }
+  writeFileSync(path, JSON.stringify(setup, null, 2), { mode: 0o600 })
+  return setup
+}
+
+export function devConfig(setup: DevSetup) {
+  return {
+    sites: [{ id: DEV_SITE, name: 'Dev site', origins: ['*'] }],
+    keys: [{ kid: DEV_KID, alg: 'HS256' as const, secret: setup.secret }],
+    adminToken: setup.adminToken,
+    // The dev token printed at start-up lasts a day, for curl and the example page.
+    token: { maxLifetimeSeconds: 86_400 },
+    allowHeadless: true,
+  }
+}
+
+/** A token for the dev site, signed with the dev secret. */
+export async function devToken(setup: DevSetup, ttlSeconds = 86_400): Promise<string> {
+  return new SignJWT({ [CLAIM_SITE]: DEV_SITE, [CLAIM_SCOPE]: SCOPE_INGEST })
+    .setProtectedHeader({ alg: 'HS256', kid: DEV_KID, typ: 'JWT' })
+    .setIssuer(DEFAULT_ISSUER)
+    .setAudience(DEFAULT_AUDIENCE)
+    .setSubject('dev')
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(new TextEncoder().encode(setup.secret))
+}

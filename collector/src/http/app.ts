@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { Hono } from 'hono'
+import { batchRoute, type BatchRouteDeps } from './batch-route.js'
+import { mountOpsRoutes, type OpsDeps } from './ops-routes.js'
+import { sqlRoute } from './sql-route.js'
+import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
+import { errorResponse, RequestError } from './errors.js'
+
+export interface AppDeps extends BatchRouteDeps, OpsDeps {
+  adminToken?: string
+  /** The script-tag build, served at /tally.js when it has been built. */
+  trackerPath?: string
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+
+  // Preflight: answered for any origin some site allows; the token decides the site later.
+  app.options('/v1/batch', (c) => {
+    const origin = c.req.header('origin')
+    if (!origin || !deps.origins.allowsSomeSite(origin)) return c.body(null, 204)
+    return c.body(null, 204, { ...corsHeaders(origin), ...PREFLIGHT_HEADERS })
+  })
+  app.post('/v1/batch', batchRoute(deps))
+  if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
+  mountOpsRoutes(app, deps)
+
+  app.get('/tally.js', (c) => {
+    if (!deps.trackerPath || !existsSync(deps.trackerPath)) return errorResponse(c, new RequestError(404, 'ERR_NOT_FOUND', 'the tracker is not built; run npm run build'))
+    return c.body(readFileSync(deps.trackerPath), 200, {
+      'Content-Type': 'application/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=3600',
+      'Access-Control-Allow-Origin': '*',
+    })
+  })
+
+  app.notFound((c) => errorResponse(c, new RequestError(404, 'ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)))
+  return app
+}

@@ -1,0 +1,41 @@
+import type { Hono } from 'hono'
+import type { Storage } from '../storage/client.js'
+import type { Spool } from '../spool/spool.js'
+import type { Metrics } from '../metrics/metrics.js'
+import type { Writer } from '../writer/writer.js'
+
+export interface OpsDeps {
+  storage: Storage
+  spool: Spool
+  writer: Writer
+  metrics: Metrics
+  spoolMaxBytes: number
+  isDraining: () => boolean
+}
+
+/** Spool lag above which the collector reports itself not ready (ms). */
+const READY_MAX_LAG_MS = 60_000
+
+/** `/healthz` (the process answers), `/readyz` (ClickHouse reachable, spool not backed up), `/metrics`. */
+export function mountOpsRoutes(app: Hono, deps: OpsDeps): void {
+  app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.get('/readyz', async (c) => {
+    const ping = await deps.storage.client.ping().catch((error: unknown) => ({ success: false as const, error }))
+    const lagMs = deps.spool.oldestAgeMs()
+    const spoolBytes = deps.spool.bytes
+    const checks = {
+      clickhouse: ping.success ? 'ok' : `unreachable: ${errorMessage(ping)}`,
+      spool: spoolBytes >= deps.spoolMaxBytes * 0.9 ? 'nearly full' : lagMs > READY_MAX_LAG_MS ? 'lagging' : 'ok',
+      draining: deps.isDraining(),
+    }
+    const ready = checks.clickhouse === 'ok' && checks.spool === 'ok' && !checks.draining
+    return c.json({ ready, checks, spool: { bytes: spoolBytes, segments: deps.spool.segments().length, lag_ms: lagMs }, writer_error: deps.writer.lastError ?? null }, ready ? 200 : 503)
+  })
+
+  app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }))
+}
+
+function errorMessage(ping: { success: boolean; error?: unknown }): string {
+  return ping.error instanceof Error ? ping.error.message : 'no answer'
+}

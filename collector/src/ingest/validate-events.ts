@@ -1,0 +1,41 @@
+import { eventSchema, type WireEvent } from '../protocol/batch.js'
+import { LIMITS } from '../protocol/limits.js'
+
+export interface EventRejection {
+  index: number
+  /** Stable and short: `too_large`, or `invalid:<field path>`. */
+  reason: string
+  message: string
+  raw: unknown
+}
+
+export interface ValidatedEvents {
+  valid: WireEvent[]
+  rejected: EventRejection[]
+}
+
+/**
+ * Checks each event on its own, so one bad event does not sink the batch.
+ * `bodyBytes` lets a small body skip the per-event size check: no event of a body
+ * under the event limit can be over it.
+ */
+export function validateEvents(events: unknown[], bodyBytes: number): ValidatedEvents {
+  const valid: WireEvent[] = []
+  const rejected: EventRejection[] = []
+  const checkSize = bodyBytes > LIMITS.bytesPerEvent
+  events.forEach((raw, index) => {
+    if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > LIMITS.bytesPerEvent) {
+      rejected.push({ index, reason: 'too_large', message: `the event is over ${LIMITS.bytesPerEvent} bytes`, raw })
+      return
+    }
+    const parsed = eventSchema.safeParse(raw)
+    if (parsed.success) {
+      valid.push(parsed.data)
+      return
+    }
+    const issue = parsed.error.issues[0]!
+    const path = issue.path.join('.') || 'event'
+    rejected.push({ index, reason: `invalid:${path}`, message: `${path}: ${issue.message}`, raw })
+  })
+  return { valid, rejected }
+}

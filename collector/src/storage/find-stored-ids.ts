@@ -1,0 +1,40 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { TABLES, table } from './tables.js'
+
+/** Ids per lookup: keeps each query's parameters well under ClickHouse's 1 MiB URI limit. */
+const IDS_PER_QUERY = 5_000
+/** Slack around the batch's time range: a retried event's corrected time can differ slightly. */
+const WINDOW_MS = 60 * 60 * 1000
+
+export interface IdLookup {
+  siteIds: string[]
+  ids: string[]
+  minTs: number
+  maxTs: number
+}
+
+/**
+ * Which of these event ids are already in `events`? The writer asks before every insert,
+ * so a retried batch or a replay after a crash is not counted twice. The bloom filter
+ * index on `id` and the (site_id, ts) order key keep it to a few granules.
+ */
+export async function findStoredIds(client: ClickHouseClient, database: string, lookup: IdLookup): Promise<Set<string>> {
+  const found = new Set<string>()
+  for (let i = 0; i < lookup.ids.length; i += IDS_PER_QUERY) {
+    const result = await client.query({
+      query: `SELECT toString(id) AS id FROM ${table(database, TABLES.events)}
+              WHERE site_id IN {sites:Array(String)}
+                AND ts BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
+                AND id IN {ids:Array(UUID)}`,
+      query_params: {
+        sites: lookup.siteIds,
+        from: lookup.minTs - WINDOW_MS,
+        to: lookup.maxTs + WINDOW_MS,
+        ids: lookup.ids.slice(i, i + IDS_PER_QUERY),
+      },
+      format: 'JSONEachRow',
+    })
+    for (const row of await result.json<{ id: string }>()) found.add(row.id)
+  }
+  return found
+}
