@@ -5,7 +5,7 @@ import { LIMITS } from '../protocol/limits.js'
 import type { SiteConfig } from '../config/schema.js'
 import type { TokenVerifier } from '../auth/verify-token.js'
 import { TokenError } from '../auth/errors.js'
-import type { Enricher } from '../enrich/index.js'
+import type { createEnricher } from '../enrich/index.js'
 import type { Spool } from '../spool/spool.js'
 import { SpoolClosedError, SpoolFullError } from '../spool/errors.js'
 import { encodePayload } from '../spool/payload.js'
@@ -20,7 +20,7 @@ export interface BatchRouteDeps {
   sites: Map<string, SiteConfig>
   origins: OriginPolicy
   verifier: TokenVerifier
-  enricher: Enricher
+  enricher: ReturnType<typeof createEnricher>
   spool: Spool
   metrics: Metrics
   trustProxy: boolean
