@@ -6,7 +6,8 @@ import { Hono } from 'hono'
 import { decodeJwt } from 'jose'
 import { createTokenIssuer } from '../token/issuer.js'
 import { generateSigningKey } from '../token/keys.js'
-import { createTokenHandler, createNodeTokenHandler, deny, tallyTokenRoute } from './index.js'
+import { createTokenHandler, createNodeTokenHandler, deny } from './index.js'
+import { tallyTokenRoute } from './hono.js'
 
 const issuer = createTokenIssuer({ keys: [await generateSigningKey({ kid: 'k' })] })
 
