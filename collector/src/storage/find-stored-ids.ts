@@ -22,7 +22,8 @@ export async function findStoredIds(client: ClickHouseClient, database: string, 
   const found = new Set<string>()
   for (let i = 0; i < lookup.ids.length; i += IDS_PER_QUERY) {
     const result = await client.query({
-      query: `SELECT toString(id) AS id FROM ${table(database, TABLES.events)}
+      // Not `toString(id) AS id`: ClickHouse would apply that alias inside WHERE too.
+      query: `SELECT toString(id) AS stored_id FROM ${table(database, TABLES.events)}
               WHERE site_id IN {sites:Array(String)}
                 AND ts BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
                 AND id IN {ids:Array(UUID)}`,
@@ -34,7 +35,7 @@ export async function findStoredIds(client: ClickHouseClient, database: string, 
       },
       format: 'JSONEachRow',
     })
-    for (const row of await result.json<{ id: string }>()) found.add(row.id)
+    for (const row of await result.json<{ stored_id: string }>()) found.add(row.stored_id)
   }
   return found
 }
