@@ -143,7 +143,7 @@ export async function startFlakyProxy(options: FlakyProxyOptions): Promise<Flaky
   }
 
   function forward(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
-    const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) }
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host, 'content-length': String(body.length) }
     delete headers.connection
     delete headers['keep-alive']
     delete headers['transfer-encoding']
