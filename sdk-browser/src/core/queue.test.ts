@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest'
+import { boundedQueue, takeBatch, utf8Length, type QueueItem } from './queue.js'
+import type { WireEvent } from './types.js'
+
+const ev = (i: number): WireEvent => ({ id: 'id' + i, type: 'track', name: 'e', ts: i })
+
+describe('utf8Length', () => {
+  it('counts UTF-8 bytes like TextEncoder', () => {
+    for (const s of ['', 'abc', 'é', '€', '😀', 'a😀é€z', '中文字符']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length)
+  })
+})
+
+describe('boundedQueue', () => {
+  it('drops the oldest waiting event when full by count, and says so', () => {
+    const onDrop = vi.fn()
+    const q = boundedQueue(3, 1e9, onDrop)
+    for (let i = 0; i < 5; i++) q.add(ev(i), 10)
+    expect(q.items.map((x) => x.event.ts)).toEqual([2, 3, 4])
+    expect(onDrop.mock.calls).toEqual([
+      [[ev(0)], 'overflow'],
+      [[ev(1)], 'overflow'],
+    ])
+  })
+  it('bounds bytes too', () => {
+    const onDrop = vi.fn()
+    const q = boundedQueue(100, 25, onDrop)
+    q.add(ev(0), 10)
+    q.add(ev(1), 10)
+    q.add(ev(2), 10)
+    expect(q.items.map((x) => x.event.ts)).toEqual([1, 2])
+    expect(q.bytes()).toBe(20)
+    q.add(ev(3), 30)
+    expect(q.items).toEqual([])
+    expect(onDrop).toHaveBeenLastCalledWith([ev(3)], 'overflow')
+  })
+  it('never evicts events in flight; drops the new one instead', () => {
+    const onDrop = vi.fn()
+    const q = boundedQueue(2, 1e9, onDrop)
+    q.add(ev(0), 1)
+    q.add(ev(1), 1)
+    for (const x of q.items) x.sending = true
+    q.add(ev(2), 1)
+    expect(q.items.map((x) => x.event.ts)).toEqual([0, 1])
+    expect(onDrop).toHaveBeenCalledWith([ev(2)], 'overflow')
+  })
+  it('removes delivered items and keeps the byte count', () => {
+    const q = boundedQueue(10, 100, () => {})
+    q.add(ev(0), 5)
+    q.add(ev(1), 7)
+    q.remove([q.items[0]!])
+    expect(q.bytes()).toBe(7)
+  })
+})
+
+describe('takeBatch', () => {
+  const items = (sizes: number[]): QueueItem[] => sizes.map((bytes, i) => ({ event: ev(i), bytes }))
+  it('takes by count', () => {
+    expect(takeBatch(items([1, 1, 1, 1]), 3, 1e6, 10)).toHaveLength(3)
+  })
+  it('takes by body bytes (overhead + each event + a comma)', () => {
+    expect(takeBatch(items([10, 10, 10]), 100, 10 + 22, 10)).toHaveLength(2)
+    expect(takeBatch(items([10, 10, 10]), 100, 10 + 21, 10)).toHaveLength(1)
+  })
+  it('skips items in flight', () => {
+    const it = items([1, 1, 1])
+    it[0]!.sending = true
+    expect(takeBatch(it, 100, 1e6, 0).map((q) => q.event.ts)).toEqual([1, 2])
+  })
+  it('takes one oversized item alone, unless strict', () => {
+    expect(takeBatch(items([50, 1]), 100, 20, 0)).toHaveLength(1)
+    expect(takeBatch(items([50, 1]), 100, 20, 0, true)).toHaveLength(0)
+  })
+})

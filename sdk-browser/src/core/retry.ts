@@ -1,0 +1,50 @@
+import type { TransportResponse } from './transport.js'
+
+/**
+ * What to do after one send:
+ * - `ok`: delivered (2xx);
+ * - `retry`: network error, 5xx, 408 or 429; wait `retryAfterMs` when the collector said;
+ * - `auth`: 401; fetch a fresh token and try again (the events stay queued);
+ * - `final`: any other answer; retrying cannot help, the events are dropped and
+ *   reported with the collector's stable `code`.
+ */
+export interface Outcome {
+  kind: 'ok' | 'retry' | 'auth' | 'final'
+  status?: number
+  /** From `Retry-After` (seconds or an HTTP date), in ms from now. */
+  retryAfterMs?: number
+  /** The collector's `error.code` (e.g. `ERR_BATCH_INVALID`), or `ERR_NETWORK`/`ERR_HTTP_<status>`. */
+  code?: string
+  message?: string
+}
+
+/**
+ * `Retry-After` in ms from `now`: delta seconds (`"120"`) or an HTTP date. `undefined`
+ * when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return
+  const ms = /^\s*\d+\s*$/.test(value) ? +value * 1000 : /[a-z]/i.test(value) ? Date.parse(value) - now : NaN
+  return ms >= 0 ? ms : ms < 0 ? 0 : undefined
+}
+
+/** Classifies the answer of one send (`undefined`: no answer, a network error). */
+export function classify(res: TransportResponse | undefined, now?: number): Outcome {
+  if (!res) return { kind: 'retry', code: 'ERR_NETWORK' }
+  const status = res.status
+  if (status >= 200 && status < 300) return { kind: 'ok', status }
+  let code = 'ERR_HTTP_' + status
+  let message: string | undefined
+  try {
+    const e = (JSON.parse(res.body!) as { error: { code: string; message: string } }).error
+    code = e.code || code
+    message = e.message
+  } catch {
+    /* not the collector's error body */
+  }
+  const kind = status == 401 ? 'auth' : status >= 500 || status == 408 || status == 429 ? 'retry' : 'final'
+  const o: Outcome = { kind, status, code, message }
+  const after = parseRetryAfter(res.retryAfter, now)
+  if (after !== undefined) o.retryAfterMs = after
+  return o
+}

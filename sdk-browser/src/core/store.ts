@@ -1,0 +1,49 @@
+import type { WireEvent } from './types.js'
+
+/**
+ * Key–value string storage the core persists its queue in. Methods may be
+ * synchronous (`localStorage`) or return promises (React Native's AsyncStorage);
+ * they may throw or reject (storage full or disabled), which the core survives.
+ *
+ * @example
+ * // React Native
+ * import AsyncStorage from '@react-native-async-storage/async-storage'
+ * const store: KeyValueStore = {
+ *   get: (k) => AsyncStorage.getItem(k),
+ *   set: (k, v) => AsyncStorage.setItem(k, v),
+ *   remove: (k) => AsyncStorage.removeItem(k),
+ * }
+ */
+export interface KeyValueStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>
+  set(key: string, value: string): void | Promise<void>
+  remove(key: string): void | Promise<void>
+}
+
+/**
+ * What the core writes under its storage key (JSON): `t`, when written (ms; `0` once
+ * the writer released it for another instance to adopt), and `e`, the queued events,
+ * oldest first, including those in flight (they are only removed once acknowledged).
+ */
+export interface PersistedQueue {
+  t: number
+  e: WireEvent[]
+  /** Set by an instance claiming a released queue (sdk-browser, multi-tab). */
+  c?: string
+}
+
+/** Parses a persisted queue; `undefined` for anything unreadable. */
+export function readQueue(raw: string | null | undefined): PersistedQueue | undefined {
+  try {
+    const q = JSON.parse(raw!) as PersistedQueue
+    if (q && Array.isArray(q.e)) return q
+  } catch {
+    /* empty or corrupt: nothing to replay */
+  }
+}
+
+/** Calls `f` with `v`, at once if `v` is not a promise (so sync storage stays sync). */
+export function when<T>(v: T | Promise<T>, f: (v: T) => void): void {
+  if (v && typeof (v as Promise<T>).then == 'function') (v as Promise<T>).then(f, () => f(undefined as T))
+  else f(v as T)
+}

@@ -1,0 +1,41 @@
+/** What the core hands a {@link Transport}: one `POST` of one batch. */
+export interface TransportRequest {
+  url: string
+  /** The JSON body (a `WireBatch`). */
+  body: string
+  /** `content-type`, and `authorization` unless the token travels in the body. */
+  headers: Record<string, string>
+  /**
+   * The page may be going away: the request must outlive it (`fetch` `keepalive`,
+   * under 64 KB of bodies in flight per page), and nobody may be left to read the answer.
+   */
+  keepalive: boolean
+}
+
+/** What a {@link Transport} returns for any HTTP answer. */
+export interface TransportResponse {
+  status: number
+  /** The `Retry-After` header, if any. */
+  retryAfter?: string | null | undefined
+  /** The body, if read (the collector's `{ error: { code } }` or `{ accepted, rejected }`). */
+  body?: string | undefined
+}
+
+/**
+ * Sends one batch. Resolve with the answer for any HTTP status; reject (throw) only
+ * when no answer came (network error, timeout), which the core retries.
+ *
+ * @example
+ * // React Native / tests: any function of this shape
+ * const transport: Transport = async (req) => {
+ *   const res = await fetch(req.url, { method: 'POST', body: req.body, headers: req.headers })
+ *   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() }
+ * }
+ */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>
+
+/** The default transport: the global `fetch`, with `keepalive` passed through. */
+export const fetchTransport: Transport = (r) =>
+  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive, credentials: 'omit' }).then((res) =>
+    res.text().then((body) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body })),
+  )

@@ -1,0 +1,39 @@
+import { readQueue, type KeyValueStore } from './core/store.js'
+import type { WireEvent } from './core/types.js'
+
+/** Prefix of each tab's queue key; the tab id follows. */
+export const QUEUE_PREFIX = 'tally:v1:q:'
+/** A queue not written for this long belongs to a tab that died without `pagehide`. Longer than Chrome keeps a page in the back/forward cache (10 min). */
+export const STALE_MS = 15 * 60 * 1000
+/** How long a claim must stand before the claimer takes the queue. */
+export const CLAIM_MS = 200
+
+/**
+ * Two tabs must not send the same persisted events. Each tab keeps its queue under its
+ * own key (`tally:v1:q:<tab id>`), so tabs never overwrite each other's writes. A tab
+ * marks its queue released (`t: 0`) on `pagehide`; a tab that crashed leaves a queue
+ * that goes stale. On load, a tab claims each released or stale queue by writing its
+ * id into it (`c`, with a fresh `t`, so other tabs now see it as live), waits
+ * {@link CLAIM_MS}, and takes it only if its claim still stands (the last writer wins;
+ * a tab arriving later sees a live queue and leaves it). The events are queued again
+ * with their ids, persisted under the claimer's key, and only then is the old key
+ * removed; a crash in between can at worst replay events, which the collector's id
+ * check absorbs, and never loses them.
+ */
+export function adoptOrphans(ls: KeyValueStore & { keys(): string[] }, me: string, enqueue: (e: WireEvent) => void, persist: () => void): void {
+  for (const k of ls.keys()) {
+    const q = k.indexOf(QUEUE_PREFIX) ? 0 : readQueue(ls.get(k) as string)
+    if (!q || k == QUEUE_PREFIX + me || Date.now() - q.t < STALE_MS) continue
+    q.t = Date.now()
+    q.c = me
+    ls.set(k, JSON.stringify(q))
+    setTimeout(() => {
+      const r = readQueue(ls.get(k) as string)
+      if (r && r.c == me) {
+        r.e.forEach(enqueue)
+        persist()
+        ls.remove(k)
+      }
+    }, CLAIM_MS)
+  }
+}
