@@ -3,6 +3,9 @@
 -- Operating it on a large table: retention is the TTL below; change it with
 --   ALTER TABLE {db}.events MODIFY TTL toDateTime(ts) + INTERVAL 400 DAY
 -- (runs in the background at merge time). Adding a column is cheap (metadata only).
+-- Exactly once: the writer skips ids already stored (client retries) and inserts with
+-- an insert_deduplication_token it journals first, so a replay after a crash is
+-- recognised by events and by every rollup (each table has a deduplication window).
 CREATE TABLE IF NOT EXISTS {db}.events
 (
     site_id         LowCardinality(String),
@@ -45,4 +48,5 @@ CREATE TABLE IF NOT EXISTS {db}.events
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(ts)
 ORDER BY (site_id, ts)
-TTL toDateTime(ts) + INTERVAL 25 MONTH;
+TTL toDateTime(ts) + INTERVAL 25 MONTH
+SETTINGS non_replicated_deduplication_window = 1000;

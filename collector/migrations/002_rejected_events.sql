@@ -11,5 +11,4 @@ ENGINE = MergeTree
 PARTITION BY toYYYYMM(received_at)
 ORDER BY (site_id, received_at)
 TTL toDateTime(received_at) + INTERVAL 30 DAY
--- A replayed spool segment re-inserts the same block; this window recognises it.
 SETTINGS non_replicated_deduplication_window = 1000;

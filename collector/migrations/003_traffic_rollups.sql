@@ -18,7 +18,8 @@ CREATE TABLE IF NOT EXISTS {db}.traffic_hourly
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(hour)
-ORDER BY (site_id, hour);
+ORDER BY (site_id, hour)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.traffic_hourly_mv TO {db}.traffic_hourly AS
 SELECT
@@ -43,7 +44,8 @@ CREATE TABLE IF NOT EXISTS {db}.traffic_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day);
+ORDER BY (site_id, day)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.traffic_daily_mv TO {db}.traffic_daily AS
 SELECT

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS {db}.pages_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day, hostname, path);
+ORDER BY (site_id, day, hostname, path)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.pages_daily_mv TO {db}.pages_daily AS
 SELECT site_id, toDate(ts) AS day, hostname, path,
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS {db}.sources_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day, channel, referrer_host, utm_source, utm_medium, utm_campaign);
+ORDER BY (site_id, day, channel, referrer_host, utm_source, utm_medium, utm_campaign)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.sources_daily_mv TO {db}.sources_daily AS
 SELECT site_id, toDate(ts) AS day, channel, referrer_host, utm_source, utm_medium, utm_campaign,
@@ -57,7 +59,8 @@ CREATE TABLE IF NOT EXISTS {db}.tech_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day, browser, os, device_type);
+ORDER BY (site_id, day, browser, os, device_type)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.tech_daily_mv TO {db}.tech_daily AS
 SELECT site_id, toDate(ts) AS day, browser, os, device_type,
@@ -77,7 +80,8 @@ CREATE TABLE IF NOT EXISTS {db}.geo_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day, country, region);
+ORDER BY (site_id, day, country, region)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.geo_daily_mv TO {db}.geo_daily AS
 SELECT site_id, toDate(ts) AS day, country, region,

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS {db}.sessions_daily
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (site_id, day, session_id);
+ORDER BY (site_id, day, session_id)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.sessions_daily_mv TO {db}.sessions_daily AS
 SELECT site_id, toDate(ts) AS day, session_id,

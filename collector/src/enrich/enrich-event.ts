@@ -23,7 +23,8 @@ export interface RequestContext {
   receivedAt: number
   /** The batch's `sent_at` (client clock), ms. */
   sentAt: number
-  source: 'browser' | 'server'
+  /** `app` is enriched like `browser` (the connection is the visitor's). */
+  source: 'browser' | 'app' | 'server'
 }
 
 /** One request's enricher: the per-request work is done; `event` does the per-event part. */

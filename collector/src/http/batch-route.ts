@@ -54,7 +54,7 @@ export function batchRoute(deps: BatchRouteDeps) {
         userAgent: c.req.header('user-agent') ?? '',
         receivedAt,
         sentAt: envelope.sent_at,
-        source: origin === undefined ? 'server' : 'browser',
+        source: envelope.source ?? (origin === undefined ? 'server' : 'browser'),
       })
       const rows = valid.map((event) => request.event(event))
       const rejectedRows: RejectedRow[] = rejected.map((r) => ({

@@ -52,15 +52,24 @@ export const batchEnvelopeSchema = z.object({
   sent_at: z.number().int().nonnegative(),
   /** Token for senders that cannot set headers (unload beacons). */
   token: z.string().max(4096).optional(),
+  /**
+   * Who sends: `browser` (a web page), `app` (a mobile app or another runtime without a
+   * DOM), `server` (an app backend). Default: `browser` when the request has an Origin
+   * header, else `server`. Server events get no device, geo or bot enrichment: the
+   * connection is the backend's, not the visitor's.
+   */
+  source: z.enum(['browser', 'app', 'server']).optional(),
   events: z.array(z.unknown()).min(1).max(LIMITS.eventsPerBatch),
 })
 
 export type WireEvent = z.infer<typeof eventSchema>
 export type WireEventType = WireEvent['type']
 export type WireProps = NonNullable<WireEvent['props']>
+export type WireSource = 'browser' | 'app' | 'server'
 export interface WireBatch {
   sent_at: number
   token?: string
+  source?: WireSource
   events: WireEvent[]
 }
 

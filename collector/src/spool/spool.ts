@@ -3,6 +3,7 @@ import { open, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeRecord } from './record.js'
 import { SpoolClosedError, SpoolFullError } from './errors.js'
+import { syncDirectory } from './sync-directory.js'
 
 /** A sealed segment file, ready for the writer. */
 export interface Segment {
@@ -162,15 +163,6 @@ export class Spool {
     this.active = undefined
     await a.file.close()
     this.sealed.push({ seq: a.seq, path: a.path, bytes: a.bytes, createdAt: a.createdAt })
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r')
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }
 

@@ -1,16 +1,17 @@
 import type { Storage } from '../storage/client.js'
-import type { EventRow, RejectedRow } from '../storage/rows.js'
 import { findStoredIds } from '../storage/find-stored-ids.js'
 import { TABLES, table } from '../storage/tables.js'
 import type { Spool, Segment } from '../spool/spool.js'
-import { decodeRecords } from '../spool/record.js'
-import { decodePayload } from '../spool/payload.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { Logger } from '../logger.js'
 import { writerBackoffMs } from './backoff.js'
+import { collectRows, type CollectedRows } from './collect-rows.js'
+import { InsertJournal, type PlannedInsert } from './insert-journal.js'
 
 export interface WriterOptions {
   spool: Spool
+  /** Folder for the insert journal (the spool's folder). */
+  journalDir: string
   storage: Storage
   metrics: Metrics
   logger: Logger
@@ -18,24 +19,27 @@ export interface WriterOptions {
   flushIntervalMs: number
   /** Longest pause between retries of a failed round. */
   maxBackoffMs: number
-  /** Segments per round: bigger inserts, fewer parts. */
+  /** Segments per round: bigger inserts, fewer parts. Default 8. */
   segmentsPerRound?: number
 }
 
 /**
- * Drains the spool into ClickHouse: seals the active segment by age, reads sealed
- * segments in order, drops events whose id is already stored, inserts the rest in one
- * JSONEachRow insert, and only then deletes the segments. A failed round is retried
- * with backoff; nothing leaves the spool before ClickHouse has it.
+ * Drains the spool into ClickHouse. A round: read sealed segments, drop ids already
+ * stored (client retries), journal the planned insert, insert it in one JSONEachRow
+ * insert with a deduplication token, and only then delete the segments. A failed round
+ * is retried with backoff; a journalled round is replayed first after a restart.
  */
 export class Writer {
   private running = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
   private failures = 0
+  private readonly journal: InsertJournal
   lastError: string | undefined
 
-  constructor(private readonly opts: WriterOptions) {}
+  constructor(private readonly opts: WriterOptions) {
+    this.journal = new InsertJournal(opts.journalDir)
+  }
 
   start(): void {
     if (this.running) return
@@ -50,22 +54,21 @@ export class Writer {
     await this.loop
     const until = Date.now() + deadlineMs
     await this.opts.spool.seal()
-    while (this.opts.spool.segments().length > 0 && Date.now() < until) {
+    while (this.hasWork() && Date.now() < until) {
       if (!(await this.round())) await sleep(Math.min(1000, writerBackoffMs(this.failures, this.opts.maxBackoffMs)))
     }
-    return this.opts.spool.segments().length === 0
+    return !this.hasWork()
   }
 
-  /** Wakes the loop early (e.g. when a segment was just sealed). */
-  poke(): void {
-    this.wake?.()
+  private hasWork(): boolean {
+    return this.opts.spool.segments().length > 0 || this.journal.read() !== undefined
   }
 
   private async run(): Promise<void> {
     const tick = Math.max(20, Math.floor(this.opts.flushIntervalMs / 4))
     while (this.running) {
       await this.opts.spool.seal(this.opts.flushIntervalMs)
-      if (this.opts.spool.segments().length === 0) {
+      if (!this.hasWork()) {
         await this.pause(tick)
         continue
       }
@@ -73,12 +76,12 @@ export class Writer {
     }
   }
 
-  /** One insert of up to `segmentsPerRound` segments. False when it failed. */
+  /** One insert: a journalled one left by a crash, else up to `segmentsPerRound` segments. */
   private async round(): Promise<boolean> {
-    const segments = this.opts.spool.segments().slice(0, this.opts.segmentsPerRound ?? 8)
     try {
-      await this.write(segments)
-      for (const segment of segments) await this.opts.spool.remove(segment)
+      const pending = this.journal.read()
+      if (pending) await this.replay(pending)
+      else await this.writeNext(this.opts.spool.segments().slice(0, this.opts.segmentsPerRound ?? 8))
       this.failures = 0
       this.lastError = undefined
       return true
@@ -91,57 +94,61 @@ export class Writer {
     }
   }
 
-  private async write(segments: Segment[]): Promise<void> {
-    const { storage, metrics } = this.opts
-    const events = new Map<string, EventRow>()
-    const rejectedPerSegment: RejectedRow[][] = []
-    for (const segment of segments) {
-      const { payloads } = decodeRecords(await this.opts.spool.readSegment(segment))
-      const rejected: RejectedRow[] = []
-      for (const payload of payloads) {
-        const decoded = decodePayload(payload)
-        for (const row of decoded.events) {
-          row.id = row.id.toLowerCase()
-          if (events.has(row.id)) metrics.eventsDuplicate++
-          else events.set(row.id, row)
-        }
-        rejected.push(...decoded.rejected)
-      }
-      rejectedPerSegment.push(rejected)
+  private async writeNext(segments: Segment[]): Promise<void> {
+    const rows = await collectRows(this.opts.spool, segments)
+    const stored = await this.storedIds(rows)
+    const plan = await this.journal.write(
+      segments.map((s) => s.seq),
+      [...stored],
+    )
+    await this.insert(plan, rows)
+    await this.finish(segments)
+  }
+
+  private async replay(plan: PlannedInsert): Promise<void> {
+    const segments = this.opts.spool.segments().filter((s) => plan.seqs.includes(s.seq))
+    // Segments are deleted only after a successful insert: if some are gone, it succeeded.
+    if (segments.length === plan.seqs.length) {
+      this.opts.logger.info('replaying the insert that was in flight at the last stop', { segments: plan.seqs.length })
+      await this.insert(plan, await collectRows(this.opts.spool, segments))
     }
-    const fresh = await this.withoutStored([...events.values()])
-    metrics.eventsDuplicate += events.size - fresh.length
+    await this.finish(segments)
+  }
+
+  private async finish(segments: Segment[]): Promise<void> {
+    for (const segment of segments) await this.opts.spool.remove(segment)
+    await this.journal.clear()
+  }
+
+  private async insert(plan: PlannedInsert, rows: CollectedRows): Promise<void> {
+    const { storage, metrics } = this.opts
+    const excluded = new Set(plan.excluded)
+    const fresh = excluded.size === 0 ? rows.events : rows.events.filter((r) => !excluded.has(r.id))
+    metrics.eventsDuplicate += rows.repeats + rows.events.length - fresh.length
+    const settings = (token: string) => ({ insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const })
     if (fresh.length > 0) {
       const started = performance.now()
-      await storage.client.insert({ table: table(storage.database, TABLES.events), values: fresh, format: 'JSONEachRow' })
+      await storage.client.insert({ table: table(storage.database, TABLES.events), values: fresh, format: 'JSONEachRow', clickhouse_settings: settings(plan.token) })
       metrics.insertLatency(performance.now() - started)
       metrics.eventsWritten += fresh.length
     }
-    // One insert per segment: a replay produces the same block, which the table's
-    // deduplication window recognises (rejected rows carry no id of their own).
-    for (const rejected of rejectedPerSegment) {
+    for (const [i, rejected] of rows.rejected.entries()) {
       if (rejected.length === 0) continue
-      await storage.client.insert({ table: table(storage.database, TABLES.rejectedEvents), values: rejected, format: 'JSONEachRow' })
+      await storage.client.insert({ table: table(storage.database, TABLES.rejectedEvents), values: rejected, format: 'JSONEachRow', clickhouse_settings: settings(`${plan.token}:rejected:${i}`) })
     }
   }
 
-  private async withoutStored(rows: EventRow[]): Promise<EventRow[]> {
-    if (rows.length === 0) return rows
+  private async storedIds(rows: CollectedRows): Promise<Set<string>> {
+    if (rows.events.length === 0) return new Set()
     let minTs = Infinity
     let maxTs = -Infinity
     const sites = new Set<string>()
-    for (const row of rows) {
+    for (const row of rows.events) {
       if (row.ts < minTs) minTs = row.ts
       if (row.ts > maxTs) maxTs = row.ts
       sites.add(row.site_id)
     }
-    const stored = await findStoredIds(this.opts.storage.client, this.opts.storage.database, {
-      siteIds: [...sites],
-      ids: rows.map((r) => r.id),
-      minTs,
-      maxTs,
-    })
-    return stored.size === 0 ? rows : rows.filter((r) => !stored.has(r.id))
+    return findStoredIds(this.opts.storage.client, this.opts.storage.database, { siteIds: [...sites], ids: rows.events.map((r) => r.id), minTs, maxTs })
   }
 
   private pause(ms: number): Promise<void> {

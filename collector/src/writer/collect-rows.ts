@@ -1,0 +1,38 @@
+import type { EventRow, RejectedRow } from '../storage/rows.js'
+import type { Segment, Spool } from '../spool/spool.js'
+import { decodeRecords } from '../spool/record.js'
+import { decodePayload } from '../spool/payload.js'
+
+export interface CollectedRows {
+  /** Events in spool order, each id once (the first wins). */
+  events: EventRow[]
+  /** Events dropped because their id came earlier in the same round. */
+  repeats: number
+  /** Refused events, one list per segment. */
+  rejected: RejectedRow[][]
+}
+
+/**
+ * Reads segments into rows. Deterministic: the same segments give the same rows in the
+ * same order, which is what lets a journalled insert be replayed as the same block.
+ */
+export async function collectRows(spool: Spool, segments: Segment[]): Promise<CollectedRows> {
+  const events = new Map<string, EventRow>()
+  const rejected: RejectedRow[][] = []
+  let repeats = 0
+  for (const segment of segments) {
+    const { payloads } = decodeRecords(await spool.readSegment(segment))
+    const refused: RejectedRow[] = []
+    for (const payload of payloads) {
+      const decoded = decodePayload(payload)
+      for (const row of decoded.events) {
+        row.id = row.id.toLowerCase()
+        if (events.has(row.id)) repeats++
+        else events.set(row.id, row)
+      }
+      refused.push(...decoded.rejected)
+    }
+    rejected.push(refused)
+  }
+  return { events: [...events.values()], repeats, rejected }
+}
