@@ -11,18 +11,8 @@ export type TallyErrorCode =
   | 'ERR_TOKEN_REQUEST'
   /** The token could not be obtained (the `getToken` callback or signing failed). */
   | 'ERR_TOKEN_UNAVAILABLE'
-  /** The collector refused a batch for good (a 4xx other than 408/429); see `status` and `reason`. */
-  | 'ERR_BATCH_REFUSED'
-  /** The collector refused some events of an accepted batch; see `rejected`. */
-  | 'ERR_EVENTS_REJECTED'
-  /** The queue was full: events were dropped, see the client's overflow policy. */
-  | 'ERR_QUEUE_OVERFLOW'
-  /** An event is too large to ever be sent (over the per-event byte limit). */
-  | 'ERR_EVENT_TOO_LARGE'
-  /** The client was closed; the call did nothing. */
-  | 'ERR_CLIENT_CLOSED'
-  /** `close({ timeout })` gave up before everything was delivered. */
-  | 'ERR_CLOSE_TIMEOUT'
+  /** A tracking call was given something that can never be a valid event (no name, a bad id or time). */
+  | 'ERR_EVENT_INVALID'
 
 export class TallyError extends Error {
   override readonly name: string = 'TallyError'
