@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './load.js'
+
+const file = (content: object) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'tally-config-')), 'tally.json')
+  writeFileSync(path, JSON.stringify(content))
+  return path
+}
+const valid = { sites: [{ id: 'shop', origins: ['https://shop.example'] }], keys: [{ kid: 'k1', alg: 'HS256', secret: 's'.repeat(32) }] }
+
+describe('loadConfig', () => {
+  it('merges the file and the environment, the environment winning, with defaults', () => {
+    const { config } = loadConfig({ TALLY_CONFIG: file({ ...valid, port: 9000 }), PORT: '9100', CLICKHOUSE_DATABASE: 'analytics', TALLY_GEO: 'false' })
+    expect(config.port).toBe(9100)
+    expect(config.clickhouse.database).toBe('analytics')
+    expect(config.geo).toBe(false)
+    expect(config.token.maxLifetimeSeconds).toBe(3600)
+    expect(config.sites[0]!.cookieless).toBe(false)
+  })
+
+  it('names the environment variable of a bad setting', () => {
+    expect(() => loadConfig({ TALLY_CONFIG: file(valid), PORT: 'eighty' })).toThrow(/PORT: /)
+    expect(() => loadConfig({ TALLY_CONFIG: file(valid), CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL: /)
+  })
+
+  it('names the file setting of a bad value', () => {
+    const path = file({ ...valid, keys: [{ kid: 'k1', alg: 'HS256', secret: 'short' }] })
+    expect(() => loadConfig({ TALLY_CONFIG: path })).toThrow(ConfigError)
+    expect(() => loadConfig({ TALLY_CONFIG: path })).toThrow(/keys\.0/)
+    expect(() => loadConfig({ TALLY_CONFIG: file({ ...valid, sites: [] }) })).toThrow(/sites.*at least one site/)
+  })
+
+  it('reports an unreadable config file', () => {
+    expect(() => loadConfig({ TALLY_CONFIG: '/nonexistent/tally.json' })).toThrow(/TALLY_CONFIG: cannot read/)
+  })
+})
