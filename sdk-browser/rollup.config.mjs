@@ -32,8 +32,14 @@ const types = (input, name) => ({
   ],
 })
 
+/** The script-tag build compiles out what the tracker never calls (see src/core/flags.ts). */
+const tagFlags = {
+  name: 'tag-flags',
+  load: (id) => (id.endsWith('/core/flags.ts') ? 'export const FULL = false' : null),
+}
+
 export default [
-  { input: 'src/script.ts', plugins: [ts(), tiny()], output: { file: 'dist/tally.js', format: 'iife' } },
+  { input: 'src/script.ts', plugins: [tagFlags, ts(), tiny()], output: { file: 'dist/tally.js', format: 'iife', strict: false } },
   lib('src/index.ts', 'index'),
   lib('src/core/index.ts', 'core'),
   types('src/index.ts', 'index'),

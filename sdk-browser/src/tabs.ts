@@ -1,4 +1,5 @@
-import { readQueue, type KeyValueStore } from './core/store.js'
+import { readQueue } from './core/store.js'
+import type { LocalStore } from './storage.js'
 import type { WireEvent } from './core/types.js'
 
 /** Prefix of each tab's queue key; the tab id follows. */
@@ -20,15 +21,15 @@ export const CLAIM_MS = 200
  * removed; a crash in between can at worst replay events, which the collector's id
  * check absorbs, and never loses them.
  */
-export function adoptOrphans(ls: KeyValueStore & { keys(): string[] }, me: string, enqueue: (e: WireEvent) => void, persist: () => void): void {
-  for (const k of ls.keys()) {
-    const q = k.indexOf(QUEUE_PREFIX) ? 0 : readQueue(ls.get(k) as string)
+export function adoptOrphans(ls: LocalStore, me: string, enqueue: (e: WireEvent) => void, persist: () => void): void {
+  for (const k of Object.keys(localStorage)) {
+    const q = k.indexOf(QUEUE_PREFIX) ? 0 : readQueue(ls.get(k))
     if (!q || k == QUEUE_PREFIX + me || Date.now() - q.t < STALE_MS) continue
     q.t = Date.now()
     q.c = me
     ls.set(k, JSON.stringify(q))
     setTimeout(() => {
-      const r = readQueue(ls.get(k) as string)
+      const r = readQueue(ls.get(k))
       if (r && r.c == me) {
         r.e.forEach(enqueue)
         persist()

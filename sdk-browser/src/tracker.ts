@@ -2,43 +2,46 @@ import { createCore, type CoreOptions } from './core/client.js'
 import type { TokenSource } from './core/token.js'
 import type { WireEvent, WireEventType, WireProps } from './core/types.js'
 import { uuid } from './core/uuid.js'
-import { localStore } from './storage.js'
+import { localStore, safe } from './storage.js'
 import { adoptOrphans, QUEUE_PREFIX } from './tabs.js'
 
-/** Options of {@link createTally}. Script tag: the `data-*` attribute named in each. */
+/**
+ * Options of {@link createTally}. With the script tag, each is a `data-*` attribute in
+ * kebab case (`tokenUrl` → `data-token-url`); a boolean one is on when present.
+ */
 export interface TallyOptions
   extends Pick<CoreOptions, 'transport' | 'maxQueueEvents' | 'maxQueueBytes' | 'flushAt' | 'flushInterval' | 'backoff' | 'onDrop' | 'onError'> {
-  /** Collector base URL. Required. `data-api`; default there: the script's own origin. */
+  /** Collector base URL. Required (script tag: default the script's own origin). */
   endpoint: string
   /**
    * Your backend's token endpoint: a `GET` answering JSON `{ token, expiresAt }` (what
-   * sdk-node's token handler serves). `data-token-url`; default `'/tally/token'` there.
+   * sdk-node's token handler serves), called with the page's cookies. Default `'/tally/token'`.
    */
   tokenUrl?: string | undefined
   /** Instead of `tokenUrl`: a token, or a function fetching `{ token, expiresAt }`. */
   token?: TokenSource | undefined
-  /** Sent to `tokenUrl` as `?site=`, for backends serving several sites. `data-site`. Default: none. */
-  site?: string | undefined
-  /** Track page views by itself: the first, SPA navigations, back/forward-cache restores. `data-manual` turns off. Default `true`. */
-  pageviews?: boolean | undefined
-  /** Hash routing: the `#…` part is part of the page (views on `hashchange`). `data-hash`. Default `false`. */
+  /** No automatic page views (call `page()` yourself). Default `false`: the first view, SPA navigations and back/forward-cache restores are tracked. */
+  manual?: boolean | undefined
+  /** Hash routing: the `#…` part is part of the page, and `hashchange` is a navigation. Default `false`. */
   hash?: boolean | undefined
-  /** Track clicks on links to other hosts as `outbound` events (`props.url`). `data-outbound`. Default `false`. */
+  /** Track clicks on links to other hosts as `outbound` events (`props.url`). Default `false`. */
   outbound?: boolean | undefined
-  /** Track clicks on file links (`download` attribute, or these extensions) as `download` events. `data-downloads="pdf,zip"` (empty: defaults). Default `false`; `true`: {@link DOWNLOADS}. */
-  downloads?: boolean | string[] | undefined
-  /** Send `engagement` events (`props.engaged_ms`, time the page was visible) when it is hidden or left. `data-no-engagement` turns off. Default `true`. */
-  engagement?: boolean | undefined
-  /** Track on `localhost`, `127.*`, `[::1]` and `file:`. `data-local`. Default `false`. */
+  /**
+   * Track clicks on file links as `download` events (`props.url`): links with a
+   * `download` attribute or one of these extensions (a list, or comma-separated:
+   * `data-downloads="pdf,zip"`); `true`: {@link DOWNLOADS}. Default `false`.
+   */
+  downloads?: boolean | string | string[] | undefined
+  /** Track on `localhost`, `127.*`, `[::1]` and `file:` pages. Default `false`. */
   trackLocalhost?: boolean | undefined
-  /** Track nothing when the browser sends Do Not Track or Global Privacy Control. `data-dnt`. Default `false`. */
+  /** Track nothing when the browser sends Do Not Track or Global Privacy Control. Default `false`. */
   respectDnt?: boolean | undefined
   /**
-   * `local`: an anonymous visitor id and a session id (30 minutes idle) in
-   * localStorage, and the unsent queue persisted there. `none` (cookieless): nothing
-   * stored on the device but an opt-out, no `anon_id` or `session_id` sent (the
-   * collector derives the visitor); the queue lives in memory and is sent with
-   * keepalive at unload. `data-persistence`. Default `local`.
+   * `local`: an anonymous visitor id in localStorage, and the unsent queue persisted
+   * there. `none` (cookieless): nothing stored on the device but an opt-out, no
+   * `anon_id` sent (the collector derives the visitor from a daily salted hash); the
+   * queue lives in memory and is sent with keepalive at unload. Either way the
+   * collector derives sessions. Default `local`.
    */
   persistence?: 'local' | 'none' | undefined
 }
@@ -47,9 +50,9 @@ export interface TallyOptions
 export interface Tally {
   /** A behaviour event. */
   track(name: string, props?: WireProps): void
-  /** A page view of the current URL, unless that URL was the last one viewed. For `pageviews: false`. */
+  /** A page view of the current URL, unless that URL was the last one viewed (for `manual`). */
   page(): void
-  /** Ties later events to a logged-in user (`user_id`), sending an `identify` event; `null` on logout. */
+  /** Ties later events to a logged-in user (`user_id`, remembered), sending an `identify` event; `null` on logout. */
   identify(userId: string | null): void
   /** Stop tracking in this browser, remembered in localStorage. */
   optOut(): void
@@ -60,13 +63,15 @@ export interface Tally {
 }
 
 /** File extensions tracked as downloads by default. */
-export const DOWNLOADS = 'pdf,xlsx,docx,pptx,csv,zip,gz,dmg,exe,msi,pkg,apk,mp3,mp4,mov,txt,json'.split(',')
+export const DOWNLOADS = 'pdf,xlsx?,docx?,pptx?,csv,txt,zip,gz,dmg,exe,msi,pkg,apk,mp[34],mov'
 
-const SESSION_IDLE_MS = 30 * 60 * 1000
 const noop = () => {}
 
 /**
- * Starts tracking this page.
+ * Starts tracking this page. Events: `pageview`; `engagement` (`props.engaged_ms`:
+ * time the page was visible, sent when it is hidden or left); `outbound` and
+ * `download` (`props.url`); tagged elements (`data-tally-event="name"`, props from
+ * `data-tally-prop-<key>="value"`) on click; your `track` calls; `identify`.
  *
  * @example
  * import { createTally } from '@tally/sdk-browser'
@@ -75,49 +80,42 @@ const noop = () => {}
  */
 export function createTally(o: TallyOptions): Tally {
   try {
-    return start(o)
+    return startTally(o)
   } catch {
     return { track: noop, page: noop, identify: noop, optOut: noop, optIn: noop, flush: () => Promise.resolve() }
   }
 }
 
-function start(o: TallyOptions): Tally {
-  const w = window
+/** {@link createTally} without the safety net (the script tag has its own). */
+export function startTally(o: TallyOptions): Tally {
   const d = document
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
   const loc = location
-  const on = (t: EventTarget, type: string, f: (e: any) => void) => t.addEventListener(type, safe(f), true)
+  const on = (t: EventTarget, type: string, f: (e: any) => void) => t.addEventListener(type, safe(f) as EventListener, true)
   const ls = localStore()
   const local = o.persistence != 'none'
   const OPT = 'tally:v1:optout'
   const me = uuid()
-  const site = o.site ? (o.tokenUrl && o.tokenUrl.indexOf('?') >= 0 ? '&' : '?') + 'site=' + encodeURIComponent(o.site) : ''
   const core = createCore({
-    flushInterval: 1000,
-    flushAt: 10,
-    maxQueueEvents: 200,
-    maxQueueBytes: 256 * 1024,
     ...o,
-    token:
-      o.token ||
-      (() =>
-        fetch((o.tokenUrl || '/tally/token') + site).then((r) => (r.ok ? r.json() : Promise.reject(new Error('token ' + r.status))))),
+    token: o.token || (() => fetch(o.tokenUrl || '/tally/token').then((r) => (r.ok ? r.json() : Promise.reject(r.status)))),
     tokenInBody: true,
     storage: local ? ls : undefined,
     storageKey: QUEUE_PREFIX + me,
   })
   const off =
-    (!o.trackLocalhost && (/^(localhost|127\.|\[::1\]$)/.test(loc.hostname) || loc.protocol == 'file:')) ||
+    (!o.trackLocalhost && /^(localhost|127\.|\[::1\]$|$)/.test(loc.hostname)) ||
     (o.respectDnt && (nav.doNotTrack == '1' || nav.globalPrivacyControl))
-  const downloads = o.downloads && new RegExp('\\.(' + (o.downloads === true ? DOWNLOADS : o.downloads).join('|') + ')$', 'i')
+  const dl = o.downloads
+  const downloads = dl && new RegExp('\\.(' + (dl === true ? DOWNLOADS : '' + dl).replace(/,/g, '|') + ')$', 'i')
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  let anon = local && (ls.get('tally:v1:id') as string)
+  let anon = local && ls.get('tally:v1:id')
   if (local && !anon) ls.set('tally:v1:id', (anon = uuid()))
-  let user = local ? (ls.get('tally:v1:u') as string | null) : null
+  let user = local && ls.get('tally:v1:u')
   /** URL of the page viewed last. */
   let last: string | undefined
-  let visibleSince = Date.now()
-  let engaged = 0
+  /** Since when the page has been visible (0: hidden). */
+  let since = d.hidden ? 0 : Date.now()
 
   const send = (type: WireEventType, name: string, props?: WireProps, referrer?: string) => {
     if (off || ls.get(OPT)) return
@@ -134,27 +132,21 @@ function start(o: TallyOptions): Tally {
       timezone: zone,
       props,
     }
-    if (local) {
-      const s = (ls.get('tally:v1:s') || '').split(' ')
-      e.anon_id = anon as string
-      e.session_id = s[0] && e.ts - +s[1]! < SESSION_IDLE_MS ? s[0] : uuid()
-      ls.set('tally:v1:s', e.session_id + ' ' + e.ts)
-    }
+    if (anon) e.anon_id = anon
     if (user) e.user_id = user
     core.enqueue(e)
   }
-  /** Sends the time the current page was visible, if any. */
+  /** Sends the time the current page has been visible since the last call. */
   const engagement = () => {
-    if (!d.hidden) engaged += Date.now() - visibleSince
-    visibleSince = Date.now()
-    if (engaged > 0 && last && o.engagement != false) send('track', 'engagement', { engaged_ms: engaged })
-    engaged = 0
+    const ms = since && Date.now() - since
+    since = d.hidden ? 0 : Date.now()
+    if (ms && last) send('track', 'engagement', { engaged_ms: ms })
   }
   const page = () => {
     const url = o.hash ? loc.href : loc.href.split('#')[0]
     if (url == last) return
-    const referrer = last || d.referrer || undefined
-    if (last) engagement()
+    const referrer = last || d.referrer
+    engagement()
     last = url
     send('pageview', 'pageview', undefined, referrer)
   }
@@ -174,15 +166,16 @@ function start(o: TallyOptions): Tally {
       else if (downloads && (a.hasAttribute('download') || downloads.test(a.pathname))) send('track', 'download', props)
     }
   }
+  /** Hidden or leaving: engagement, then everything queued with keepalive; on `pagehide` the queue is released to the next page. */
   const hide = (e: Event & { persisted?: boolean }) => {
     if (e.type == 'pagehide' || d.hidden) {
       engagement()
       core.flush({ keepalive: true })
       core.persist(e.type == 'pagehide' && !e.persisted)
-    } else visibleSince = Date.now()
+    } else since = Date.now()
   }
 
-  if (o.pageviews != false) {
+  if (!o.manual) {
     for (const m of ['pushState', 'replaceState'] as const) {
       const f = history[m]
       history[m] = function (this: History, ...a: Parameters<History['pushState']>) {
@@ -190,23 +183,23 @@ function start(o: TallyOptions): Tally {
         safe(page)()
       }
     }
-    on(w, 'popstate', page)
-    if (o.hash) on(w, 'hashchange', page)
+    on(window, 'popstate', page)
+    if (o.hash) on(window, 'hashchange', page)
     page()
   }
-  on(w, 'pageshow', (e: PageTransitionEvent) => {
+  on(window, 'pageshow', (e: PageTransitionEvent) => {
     if (e.persisted) {
       core.persist()
-      visibleSince = Date.now()
+      since = Date.now()
       last = undefined
-      if (o.pageviews != false) page()
+      if (!o.manual) page()
     }
   })
   on(d, 'click', click)
   on(d, 'auxclick', click)
   on(d, 'visibilitychange', hide)
-  on(w, 'pagehide', hide)
-  if (local) adoptOrphans(ls, me, core.enqueue, core.persist)
+  on(window, 'pagehide', hide)
+  if (local) safe(adoptOrphans)(ls, me, core.enqueue, core.persist)
 
   return {
     track: safe((name: string, props?: WireProps) => send('track', name, props)),
@@ -222,13 +215,3 @@ function start(o: TallyOptions): Tally {
   }
 }
 
-/** Wraps a function so that it never throws into the host page. */
-function safe<A extends unknown[]>(f: (...a: A) => unknown) {
-  return (...a: A): void => {
-    try {
-      f(...a)
-    } catch {
-      /* never into the host page */
-    }
-  }
-}

@@ -1,10 +1,11 @@
 import { backoff, type BackoffOptions } from './backoff.js'
+import { FULL } from './flags.js'
 import { boundedQueue, takeBatch, utf8Length, type DropHandler, type QueueItem } from './queue.js'
 import { classify, type Outcome } from './retry.js'
 import { readQueue, when, type KeyValueStore } from './store.js'
 import { tokenProvider, type TokenSource } from './token.js'
 import { fetchTransport, type Transport } from './transport.js'
-import { WIRE_LIMITS, type BatchAccepted, type WireEvent } from './types.js'
+import { WIRE_LIMITS, type WireEvent, type WireSource } from './types.js'
 
 /** Options of {@link createCore}. */
 export interface CoreOptions {
@@ -20,6 +21,8 @@ export interface CoreOptions {
    * in `Authorization: Bearer`, the body is `application/json`.
    */
   tokenInBody?: boolean | undefined
+  /** Sent as the batch's `source`: `'app'` for mobile apps, `'server'` for backends. Default: none (the collector decides: `browser` when the request has an Origin). */
+  source?: WireSource | undefined
   /** How batches are sent. Default {@link fetchTransport} (global `fetch`). */
   transport?: Transport | undefined
   /** Where the queue is persisted, to be replayed after a restart. Default: none (memory only). */
@@ -28,7 +31,7 @@ export interface CoreOptions {
   storageKey?: string | undefined
   /** Most events queued (waiting or in flight). Default `1000`. */
   maxQueueEvents?: number | undefined
-  /** Most bytes queued (events as JSON). Default `1048576` (1 MB). */
+  /** Most bytes queued (events as JSON). Default `524288` (512 KB). */
   maxQueueBytes?: number | undefined
   /** Most events per request. Default `100`; at most 500 (`LIMITS.eventsPerBatch`). */
   maxBatchEvents?: number | undefined
@@ -38,7 +41,7 @@ export interface CoreOptions {
   maxKeepaliveBytes?: number | undefined
   /** Send as soon as this many events wait. Default `20`. */
   flushAt?: number | undefined
-  /** Send waiting events at most this many ms after the first was queued. Default `5000`. */
+  /** Send waiting events at most this many ms after the first was queued. Default `1000`. */
   flushInterval?: number | undefined
   /** Retry delays. Defaults: see {@link BackoffOptions} (1 s doubling to 60 s, 50 % jitter). */
   backoff?: BackoffOptions | undefined
@@ -92,34 +95,36 @@ export interface Core {
  * await core.close({ timeout: 5000 })
  */
 export function createCore(o: CoreOptions): Core {
+  // `FULL ? option : default`: the script-tag build fixes what its tracker never sets.
   const url = o.endpoint.replace(/\/+$/, '') + '/v1/batch'
-  const tokens = tokenProvider(o.token, o.tokenRefreshMs)
-  const transport = o.transport || fetchTransport
+  const tokens = tokenProvider(o.token, FULL ? o.tokenRefreshMs : undefined)
+  const transport = (FULL && o.transport) || fetchTransport
   const store = o.storage
   const key = o.storageKey || 'tally:v1:q'
-  const maxBatch = Math.min(o.maxBatchEvents || 100, WIRE_LIMITS.eventsPerBatch)
-  const maxBody = Math.min(o.maxBodyBytes || WIRE_LIMITS.bytesPerBody, WIRE_LIMITS.bytesPerBody)
-  const keepaliveBytes = o.maxKeepaliveBytes || 60000
-  const flushAt = o.flushAt || 20
-  const interval = o.flushInterval ?? 5000
-  const onError = o.onError
+  const maxBatch = FULL ? Math.min(o.maxBatchEvents || 100, WIRE_LIMITS.eventsPerBatch) : 100
+  const maxBody = FULL ? Math.min(o.maxBodyBytes || WIRE_LIMITS.bytesPerBody, WIRE_LIMITS.bytesPerBody) : WIRE_LIMITS.bytesPerBody
+  const inBody = o.tokenInBody
+  const retryOpts = FULL ? o.backoff : undefined
   let sent = 0
   let dropped = 0
-  const drop: DropHandler = (events, reason, detail) => {
-    dropped += events.length
-    o.onDrop && o.onDrop(events, reason, detail)
-  }
-  const queue = boundedQueue(o.maxQueueEvents || 1000, o.maxQueueBytes || 1 << 20, drop)
-  const items = queue.items
+  const drop: DropHandler = FULL
+    ? (events, reason, detail) => {
+        dropped += events.length
+        o.onDrop && o.onDrop(events, reason, detail)
+      }
+    : (events, reason) => console.warn('tally: dropped', events.length, reason)
+  const queue = boundedQueue(FULL ? o.maxQueueEvents || 1000 : 1000, FULL ? o.maxQueueBytes || 1 << 19 : 1 << 19, drop)
+  const items = queue.items_
   let loaded = !store
   let closed = false
+  /** Failed sends in a row; > 0 while backing off. */
   let attempt = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   /** When the timer fires (ms since the epoch). */
   let due = 0
   let running: Promise<void> | undefined
-  const inflight = new Set<Promise<Outcome>>()
-  let dirty = false
+  const inflight = new Set<Promise<unknown>>()
+  /** Envelope bytes around the events (grows with the token, when it travels in the body). */
   let overhead = 64
 
   const stop = () => {
@@ -129,92 +134,83 @@ export function createCore(o: CoreOptions): Core {
   /** Pumps in `ms`; `force` replaces a pending timer (a backoff outranks the flush interval). */
   const schedule = (ms: number, force?: boolean) => {
     if (force) stop()
-    if (timer || closed) return
+    if (timer || (FULL && closed)) return
     due = Date.now() + ms
     timer = setTimeout(() => {
       timer = undefined
       pump()
     }, ms)
-    ;(timer as { unref?: () => void }).unref?.()
+    if (FULL) (timer as { unref?: () => void }).unref?.()
   }
+  const retryLater = (after?: number) => schedule(after ?? backoff(attempt, retryOpts), true)
 
+  /** Writes the queue (synchronously with a synchronous storage). */
   const persist = (released?: boolean) => {
-    dirty = false
-    if (!store || !loaded) return
+    if (!store || (FULL && !loaded)) return
     try {
-      when(items.length ? store.set(key, JSON.stringify({ t: released ? 0 : Date.now(), e: items.map((q) => q.event) })) : store.remove(key), () => {})
+      const r = items.length ? store.set(key, JSON.stringify({ t: released ? 0 : Date.now(), e: items.map((q) => q.event_) })) : store.remove(key)
+      if (FULL) when(r, () => {})
     } catch {
       /* storage full or disabled: the queue lives on in memory */
-    }
-  }
-  const changed = () => {
-    if (!dirty) {
-      dirty = true
-      Promise.resolve().then(() => dirty && persist())
     }
   }
 
   const add = (e: WireEvent) => {
     const n = utf8Length(JSON.stringify(e))
     if (n > WIRE_LIMITS.bytesPerEvent || n + 64 > maxBody) return drop([e], 'too_large')
-    queue.add(e, n)
-    changed()
+    queue.add_(e, n)
   }
 
-  /** Sends one batch, tracked in `inflight`. */
-  const send = (batch: QueueItem[], keepalive: boolean): Promise<Outcome> => {
-    const p = sendOnce(batch, keepalive)
+  /** Sends one batch (tracked in `inflight`); after a 401, once more with a fresh token. */
+  const send = (batch: QueueItem[], keepalive: boolean, again?: boolean): Promise<Outcome> => {
+    for (const q of batch) q.sending_ = true
+    const p = tokens.get().then(
+      (token) => {
+        if (inBody && token) overhead = 64 + token.length
+        const headers: Record<string, string> = { 'content-type': inBody ? 'text/plain' : 'application/json' }
+        if (token && !inBody) headers.authorization = 'Bearer ' + token
+        const body = JSON.stringify({
+          sent_at: Date.now(),
+          token: inBody ? token : undefined,
+          source: o.source,
+          events: batch.map((q) => q.event_),
+        })
+        return transport({ url, body, headers, keepalive }).then(classify, () => classify())
+      },
+      (e): Outcome => (FULL ? { kind: 'retry', code: 'ERR_TOKEN_FETCH', message: String(e) } : { kind: 'retry' }),
+    )
     inflight.add(p)
-    return p.finally(() => inflight.delete(p))
-  }
-  const sendOnce = async (batch: QueueItem[], keepalive: boolean, again?: boolean): Promise<Outcome> => {
-    for (const q of batch) q.sending = true
-    let out: Outcome
-    try {
-      const token = await tokens.get()
-      const inBody = o.tokenInBody
-      if (inBody && token) overhead = 64 + token.length
-      const headers: Record<string, string> = { 'content-type': inBody ? 'text/plain' : 'application/json' }
-      if (token && !inBody) headers.authorization = 'Bearer ' + token
-      const body = JSON.stringify({ sent_at: Date.now(), token: inBody ? token : undefined, events: batch.map((q) => q.event) })
-      let res
-      try {
-        res = await transport({ url, body, headers, keepalive })
-      } catch {
-        /* no answer */
+    return p.then((out) => {
+      inflight.delete(p)
+      for (const q of batch) q.sending_ = false
+      const kind = out.kind
+      if (kind == 'auth' && !again) {
+        tokens.invalidate()
+        return send(batch, keepalive, true)
       }
-      out = classify(res)
-      if (out.kind == 'ok') {
-        sent += batch.length
-        try {
-          for (const r of (JSON.parse(res!.body!) as BatchAccepted).rejected) drop([batch[r.index]!.event], 'rejected', r.reason)
-        } catch {
-          /* no per-event report */
+      if (kind == 'ok' || kind == 'final') {
+        if (kind == 'final') drop(batch.map((q) => q.event_), 'final', out.code)
+        else if (FULL) {
+          sent += batch.length
+          for (const r of out.rejected || []) drop([batch[r.index]!.event_], 'rejected', r.reason)
         }
+        queue.remove_(batch)
+        attempt = 0
+      } else {
+        attempt++
+        if (!keepalive) retryLater(out.retryAfterMs)
       }
-      if (out.kind == 'final') drop(batch.map((q) => q.event), 'final', out.code)
-    } catch (e) {
-      out = { kind: 'retry', code: 'ERR_TOKEN_FETCH', message: String(e) }
-    }
-    for (const q of batch) q.sending = false
-    if (out.kind == 'auth' && !again) {
-      tokens.invalidate()
-      return sendOnce(batch, keepalive, true)
-    }
-    if (out.kind == 'ok' || out.kind == 'final') {
-      queue.remove(batch)
-      attempt = 0
-    } else attempt++
-    if (out.kind != 'ok') onError && onError(out)
-    persist()
-    return out
+      if (FULL && kind != 'ok' && o.onError) o.onError(out)
+      persist()
+      return out
+    })
   }
 
   /** Sends batch after batch until the queue is empty or a send fails; one loop at a time. */
   const loop = async () => {
-    for (let b; loaded && (b = takeBatch(items, maxBatch, maxBody, overhead)).length; ) {
-      const out = await send(b, false)
-      if (out.kind != 'ok' && out.kind != 'final') return schedule(out.retryAfterMs ?? backoff(attempt, o.backoff), true)
+    for (let b; (!FULL || loaded) && (b = takeBatch(items, maxBatch, maxBody, overhead)).length; ) {
+      const k = (await send(b, false)).kind
+      if (k != 'ok' && k != 'final') return
     }
   }
   const pump = (): Promise<void> =>
@@ -223,44 +219,48 @@ export function createCore(o: CoreOptions): Core {
       running = undefined
     }))
 
+  /** The page is going away: everything waiting, at once, under the keepalive budget. */
   const unload = () => {
     const all: Promise<unknown>[] = []
-    for (let budget = keepaliveBytes, b; (b = takeBatch(items, maxBatch, Math.min(maxBody, budget), overhead, true)).length; ) {
-      for (const q of b) budget -= q.bytes + 1
+    for (let budget = (FULL && o.maxKeepaliveBytes) || 60000, b; (b = takeBatch(items, maxBatch, Math.min(maxBody, budget), overhead, true)).length; ) {
+      for (const q of b) budget -= q.bytes_ + 1
       budget -= overhead
       all.push(send(b, true))
     }
     return Promise.all(all).then(() => {
-      if (items.some((q) => !q.sending)) attempt ? schedule(backoff(attempt, o.backoff)) : schedule(0, true)
+      if (items.some((q) => !q.sending_)) attempt ? retryLater() : schedule(0, true)
     })
   }
 
   if (store) {
     try {
-      when(store.get(key), (raw) => {
+      const load = (raw: string | null | undefined) => {
         loaded = true
         const q = readQueue(raw)
         if (q) {
+          // With async storage, events may have been queued meanwhile: they go after.
           const mine = items.slice()
-          queue.remove(mine)
+          queue.remove_(mine)
           for (const e of q.e) add(e)
-          for (const it of mine) queue.add(it.event, it.bytes)
+          for (const it of mine) queue.add_(it.event_, it.bytes_)
         }
         persist()
         if (items.length) schedule(0)
-      })
+      }
+      FULL ? when(store.get(key), load) : load(store.get(key) as string)
     } catch {
       loaded = true
     }
   }
 
-  return {
+  const core: Core = {
     enqueue(e) {
-      if (closed) return drop([e], 'closed')
+      if (FULL && closed) return drop([e], 'closed')
       add(e)
+      persist()
       if (attempt) return
-      if (items.length >= flushAt) pump()
-      schedule(interval)
+      if (items.length >= ((FULL && o.flushAt) || 20)) pump()
+      schedule(FULL ? (o.flushInterval ?? 1000) : 1000)
     },
     async flush(opt) {
       if (opt && opt.keepalive) return unload()
@@ -271,7 +271,10 @@ export function createCore(o: CoreOptions): Core {
       }
       await Promise.all(inflight)
     },
-    async close(opt) {
+    persist,
+  } as Core
+  if (FULL) {
+    core.close = async (opt) => {
       const deadline = Date.now() + ((opt && opt.timeout) ?? 10000)
       for (;;) {
         if (!attempt || !timer || Date.now() >= due) stop(), await pump()
@@ -283,8 +286,8 @@ export function createCore(o: CoreOptions): Core {
       closed = true
       stop()
       persist()
-    },
-    persist,
-    stats: () => ({ queued: items.length, sent, dropped }),
+    }
+    core.stats = () => ({ queued: items.length, sent, dropped })
   }
+  return core
 }

@@ -14,8 +14,8 @@ describe('boundedQueue', () => {
   it('drops the oldest waiting event when full by count, and says so', () => {
     const onDrop = vi.fn()
     const q = boundedQueue(3, 1e9, onDrop)
-    for (let i = 0; i < 5; i++) q.add(ev(i), 10)
-    expect(q.items.map((x) => x.event.ts)).toEqual([2, 3, 4])
+    for (let i = 0; i < 5; i++) q.add_(ev(i), 10)
+    expect(q.items_.map((x) => x.event_.ts)).toEqual([2, 3, 4])
     expect(onDrop.mock.calls).toEqual([
       [[ev(0)], 'overflow'],
       [[ev(1)], 'overflow'],
@@ -24,36 +24,36 @@ describe('boundedQueue', () => {
   it('bounds bytes too', () => {
     const onDrop = vi.fn()
     const q = boundedQueue(100, 25, onDrop)
-    q.add(ev(0), 10)
-    q.add(ev(1), 10)
-    q.add(ev(2), 10)
-    expect(q.items.map((x) => x.event.ts)).toEqual([1, 2])
-    expect(q.bytes()).toBe(20)
-    q.add(ev(3), 30)
-    expect(q.items).toEqual([])
+    q.add_(ev(0), 10)
+    q.add_(ev(1), 10)
+    q.add_(ev(2), 10)
+    expect(q.items_.map((x) => x.event_.ts)).toEqual([1, 2])
+    expect(q.bytes_()).toBe(20)
+    q.add_(ev(3), 30)
+    expect(q.items_).toEqual([])
     expect(onDrop).toHaveBeenLastCalledWith([ev(3)], 'overflow')
   })
   it('never evicts events in flight; drops the new one instead', () => {
     const onDrop = vi.fn()
     const q = boundedQueue(2, 1e9, onDrop)
-    q.add(ev(0), 1)
-    q.add(ev(1), 1)
-    for (const x of q.items) x.sending = true
-    q.add(ev(2), 1)
-    expect(q.items.map((x) => x.event.ts)).toEqual([0, 1])
+    q.add_(ev(0), 1)
+    q.add_(ev(1), 1)
+    for (const x of q.items_) x.sending_ = true
+    q.add_(ev(2), 1)
+    expect(q.items_.map((x) => x.event_.ts)).toEqual([0, 1])
     expect(onDrop).toHaveBeenCalledWith([ev(2)], 'overflow')
   })
   it('removes delivered items and keeps the byte count', () => {
     const q = boundedQueue(10, 100, () => {})
-    q.add(ev(0), 5)
-    q.add(ev(1), 7)
-    q.remove([q.items[0]!])
-    expect(q.bytes()).toBe(7)
+    q.add_(ev(0), 5)
+    q.add_(ev(1), 7)
+    q.remove_([q.items_[0]!])
+    expect(q.bytes_()).toBe(7)
   })
 })
 
 describe('takeBatch', () => {
-  const items = (sizes: number[]): QueueItem[] => sizes.map((bytes, i) => ({ event: ev(i), bytes }))
+  const items = (sizes: number[]): QueueItem[] => sizes.map((bytes, i) => ({ event_: ev(i), bytes_: bytes }))
   it('takes by count', () => {
     expect(takeBatch(items([1, 1, 1, 1]), 3, 1e6, 10)).toHaveLength(3)
   })
@@ -63,8 +63,8 @@ describe('takeBatch', () => {
   })
   it('skips items in flight', () => {
     const it = items([1, 1, 1])
-    it[0]!.sending = true
-    expect(takeBatch(it, 100, 1e6, 0).map((q) => q.event.ts)).toEqual([1, 2])
+    it[0]!.sending_ = true
+    expect(takeBatch(it, 100, 1e6, 0).map((q) => q.event_.ts)).toEqual([1, 2])
   })
   it('takes one oversized item alone, unless strict', () => {
     expect(takeBatch(items([50, 1]), 100, 20, 0)).toHaveLength(1)

@@ -1,11 +1,12 @@
+import { FULL } from './flags.js'
 import type { WireEvent } from './types.js'
 
 /** One queued event with its size as JSON (UTF-8 bytes). */
 export interface QueueItem {
-  event: WireEvent
-  bytes: number
+  event_: WireEvent
+  bytes_: number
   /** Set while a request carrying the event is in flight. */
-  sending?: boolean
+  sending_?: boolean
 }
 
 /** Why events left the queue without being delivered. */
@@ -26,6 +27,7 @@ export type DropHandler = (events: WireEvent[], reason: DropReason, detail?: str
 
 /** UTF-8 length of a string, without TextEncoder (missing in some runtimes). */
 export function utf8Length(s: string): number {
+  if (!FULL) return new TextEncoder().encode(s).length
   let n = s.length
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
@@ -38,7 +40,8 @@ export function utf8Length(s: string): number {
 }
 
 /**
- * A queue bounded in count and bytes. Overflow policy: **drop the oldest** event that
+ * A queue bounded in count and bytes. (Internal; property names ending in `_` are
+ * mangled in the script-tag build.) Overflow policy: **drop the oldest** event that
  * is not in flight (recent events matter most to a live view), reported through
  * `onDrop(events, 'overflow')`; if every queued event is in flight, the new one is
  * dropped instead. Returns the items array (oldest first) and `add`.
@@ -47,26 +50,26 @@ export function boundedQueue(maxEvents: number, maxBytes: number, onDrop: DropHa
   const items: QueueItem[] = []
   let bytes = 0
   const remove = (i: number) => {
-    bytes -= items[i]!.bytes
-    return items.splice(i, 1)[0]!.event
+    bytes -= items[i]!.bytes_
+    return items.splice(i, 1)[0]!.event_
   }
   return {
-    items,
+    items_: items,
     /** Bytes queued. */
-    bytes: () => bytes,
+    bytes_: () => bytes,
     /** Adds an event (its JSON size given) at the end, evicting the oldest if full. */
-    add(event: WireEvent, size: number) {
+    add_(event: WireEvent, size: number) {
       while (items.length && (items.length >= maxEvents || bytes + size > maxBytes)) {
-        const i = items.findIndex((q) => !q.sending)
+        const i = items.findIndex((q) => !q.sending_)
         if (i < 0) return onDrop([event], 'overflow')
         onDrop([remove(i)], 'overflow')
       }
       if (size > maxBytes) return onDrop([event], 'overflow')
-      items.push({ event, bytes: size })
+      items.push({ event_: event, bytes_: size })
       bytes += size
     },
     /** Removes these items (delivered or finally refused). */
-    remove(done: QueueItem[]) {
+    remove_(done: QueueItem[]) {
       for (const q of done) {
         const i = items.indexOf(q)
         if (i >= 0) remove(i)
@@ -84,12 +87,12 @@ export function takeBatch(items: QueueItem[], maxEvents: number, maxBodyBytes: n
   const out: QueueItem[] = []
   let size = overhead
   for (const q of items) {
-    if (q.sending) continue
-    if (out.length >= maxEvents || size + q.bytes + 1 > maxBodyBytes) {
+    if (q.sending_) continue
+    if (out.length >= maxEvents || size + q.bytes_ + 1 > maxBodyBytes) {
       if (out.length || strict) break
     }
     out.push(q)
-    size += q.bytes + 1
+    size += q.bytes_ + 1
   }
   return out
 }

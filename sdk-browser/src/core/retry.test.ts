@@ -27,6 +27,8 @@ describe('classify', () => {
   })
   it('accepts 2xx', () => {
     expect(classify({ status: 202, body: '{"accepted":1,"rejected":[]}' }).kind).toBe('ok')
+    expect(classify({ status: 202, body: '{"accepted":0,"rejected":[{"index":0,"reason":"r"}]}' }).rejected).toEqual([{ index: 0, reason: 'r' }])
+    expect(classify({ status: 204 }).kind).toBe('ok')
   })
   it.each([500, 502, 503, 504, 408, 429])('retries %i', (status) => {
     expect(classify({ status }).kind).toBe('retry')

@@ -1,4 +1,6 @@
+import { FULL } from './flags.js'
 import type { TransportResponse } from './transport.js'
+import type { BatchAccepted, ErrorBody } from './types.js'
 
 /**
  * What to do after one send:
@@ -13,9 +15,11 @@ export interface Outcome {
   status?: number
   /** From `Retry-After` (seconds or an HTTP date), in ms from now. */
   retryAfterMs?: number
-  /** The collector's `error.code` (e.g. `ERR_BATCH_INVALID`), or `ERR_NETWORK`/`ERR_HTTP_<status>`. */
+  /** The collector's `error.code` (e.g. `ERR_BATCH_INVALID`), or `ERR_NETWORK`, `ERR_TOKEN_FETCH`, `ERR_HTTP_<status>`. */
   code?: string
   message?: string
+  /** `ok`: events of the batch the collector refused (quarantined), by index. */
+  rejected?: { index: number; reason: string }[]
 }
 
 /**
@@ -24,26 +28,32 @@ export interface Outcome {
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return
-  const ms = /^\s*\d+\s*$/.test(value) ? +value * 1000 : /[a-z]/i.test(value) ? Date.parse(value) - now : NaN
+  const ms = /^\s*\d+\s*$/.test(value) ? +value * 1000 : FULL && /[a-z]/i.test(value) ? Date.parse(value) - now : NaN
   return ms >= 0 ? ms : ms < 0 ? 0 : undefined
 }
 
 /** Classifies the answer of one send (`undefined`: no answer, a network error). */
-export function classify(res: TransportResponse | undefined, now?: number): Outcome {
+export function classify(res?: TransportResponse, now?: number): Outcome {
   if (!res) return { kind: 'retry', code: 'ERR_NETWORK' }
   const status = res.status
-  if (status >= 200 && status < 300) return { kind: 'ok', status }
-  let code = 'ERR_HTTP_' + status
-  let message: string | undefined
-  try {
-    const e = (JSON.parse(res.body!) as { error: { code: string; message: string } }).error
-    code = e.code || code
-    message = e.message
-  } catch {
-    /* not the collector's error body */
+  const o: Outcome = {
+    kind: status >= 200 && status < 300 ? 'ok' : status == 401 ? 'auth' : status >= 500 || status == 408 || status == 429 ? 'retry' : 'final',
+    status,
   }
-  const kind = status == 401 ? 'auth' : status >= 500 || status == 408 || status == 429 ? 'retry' : 'final'
-  const o: Outcome = { kind, status, code, message }
+  if (FULL) {
+    let b: Partial<BatchAccepted & ErrorBody> = {}
+    try {
+      b = JSON.parse(res.body!) || b
+    } catch {
+      /* no body, or not the collector's */
+    }
+    const e = b.error
+    if (o.kind == 'ok') o.rejected = b.rejected
+    else {
+      o.code = (e && e.code) || 'ERR_HTTP_' + status
+      o.message = e && e.message
+    }
+  }
   const after = parseRetryAfter(res.retryAfter, now)
   if (after !== undefined) o.retryAfterMs = after
   return o

@@ -20,7 +20,7 @@ export interface TokenProvider {
 
 /** Reads `expiresAt` as ms since the epoch; numbers below 1e11 are taken as seconds. */
 export function expiryMs(at: IssuedToken['expiresAt']): number {
-  const n = typeof at == 'number' ? at : new Date(at).getTime()
+  const n = +new Date(at)
   return n < 1e11 ? n * 1000 : n
 }
 
@@ -33,25 +33,20 @@ export function expiryMs(at: IssuedToken['expiresAt']): number {
 export function tokenProvider(source: TokenSource | undefined, refreshBeforeMs = 30000): TokenProvider {
   let token: string | undefined
   let refreshAt = 0
-  let pending: Promise<string | undefined> | undefined
+  let pending: Promise<void> | undefined
   return {
-    get() {
-      if (typeof source != 'function') return Promise.resolve(source)
-      if (token && Date.now() < refreshAt) return Promise.resolve(token)
-      return (pending ||= source().then(
-        (t) => {
-          pending = undefined
-          const now = Date.now()
-          const life = expiryMs(t.expiresAt) - now
-          token = t.token
-          refreshAt = now + life - Math.min(refreshBeforeMs, life / 2)
-          return token
-        },
-        (e: unknown) => {
-          pending = undefined
-          throw e
-        },
-      ))
+    async get() {
+      if (typeof source != 'function') return source
+      if (!token || Date.now() >= refreshAt)
+        await (pending ||= source()
+          .then((t) => {
+            const now = Date.now()
+            const life = expiryMs(t.expiresAt) - now
+            token = t.token
+            refreshAt = now + life - Math.min(refreshBeforeMs, life / 2)
+          })
+          .finally(() => (pending = undefined)))
+      return token
     },
     invalidate() {
       token = undefined

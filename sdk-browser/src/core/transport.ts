@@ -1,3 +1,5 @@
+import { FULL } from './flags.js'
+
 /** What the core hands a {@link Transport}: one `POST` of one batch. */
 export interface TransportRequest {
   url: string
@@ -36,6 +38,7 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 /** The default transport: the global `fetch`, with `keepalive` passed through. */
 export const fetchTransport: Transport = (r) =>
-  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive, credentials: 'omit' }).then((res) =>
-    res.text().then((body) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body })),
+  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive }).then((res) =>
+    // The script-tag build has no use for the body (error details are for `onError`).
+    (FULL ? res.text() : Promise.resolve('')).then((body) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body })),
   )

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type * as P from '@tally/collector/protocol'
 import { LIMITS } from '../../../collector/src/protocol/limits.js'
 import { WIRE_LIMITS } from './types.js'
-import type { BatchAccepted, ErrorBody, WireBatch, WireEvent, WireEventType } from './types.js'
+import type { BatchAccepted, ErrorBody, WireBatch, WireEvent, WireEventType, WireSource } from './types.js'
 
 // The type check (`npm run typecheck`) fails here if the mirror drifts from the protocol.
 describe('wire types mirror the collector protocol', () => {
@@ -10,6 +10,7 @@ describe('wire types mirror the collector protocol', () => {
     expectTypeOf<WireEvent>().toEqualTypeOf<P.WireEvent>()
     expectTypeOf<WireEventType>().toEqualTypeOf<P.WireEventType>()
     expectTypeOf<WireBatch>().toEqualTypeOf<P.WireBatch>()
+    expectTypeOf<WireSource>().toEqualTypeOf<P.WireSource>()
     expectTypeOf<BatchAccepted>().toEqualTypeOf<P.BatchAccepted>()
     expectTypeOf<ErrorBody>().toEqualTypeOf<P.ErrorBody>()
   })

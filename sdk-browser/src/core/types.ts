@@ -36,12 +36,20 @@ export interface WireEvent {
   props?: WireProps | undefined
 }
 
+/**
+ * Who sends: `browser` (a web page), `app` (a mobile app or another runtime without a
+ * DOM), `server` (an app backend). The collector's default: `browser` when the request
+ * has an Origin header, else `server`.
+ */
+export type WireSource = 'browser' | 'app' | 'server'
+
 /** A request body of `POST /v1/batch`. */
 export interface WireBatch {
   /** Client time of sending (ms); lets the collector correct client clock skew. */
   sent_at: number
   /** Token, for senders that cannot set headers (`text/plain` beacons). */
   token?: string
+  source?: WireSource
   events: WireEvent[]
 }
 

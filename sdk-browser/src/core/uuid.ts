@@ -1,3 +1,5 @@
+import { FULL } from './flags.js'
+
 /**
  * A random (version 4) UUID. Uses `crypto.randomUUID` where it exists (secure
  * contexts), else `crypto.getRandomValues` (any page, workers, React Native with a
@@ -7,6 +9,11 @@
  * uuid() // 'f4c8c4a2-6d0e-4b7a-9f53-1f0a3c2b9d11'
  */
 export function uuid(): string {
+  // Script-tag build: every browser has crypto.getRandomValues, even on http: pages.
+  if (!FULL)
+    return ('10000000-1000-4000-8000-100000000000' as string).replace(/[018]/g, (c: any) =>
+      (c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (c / 4)))).toString(16),
+    )
   const c = (globalThis as { crypto?: Crypto }).crypto
   if (c && c.randomUUID) return c.randomUUID()
   const b = new Uint8Array(16)
