@@ -9,8 +9,6 @@ export type TallyErrorCode =
   | 'ERR_OPTIONS_INVALID'
   /** A token request asked for something the issuer refuses (bad site, ttl too long…). */
   | 'ERR_TOKEN_REQUEST'
-  /** The token could not be obtained (the `getToken` callback or signing failed). */
-  | 'ERR_TOKEN_UNAVAILABLE'
   /** A tracking call was given something that can never be a valid event (no name, a bad id or time). */
   | 'ERR_EVENT_INVALID'
 

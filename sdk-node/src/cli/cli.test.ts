@@ -44,6 +44,10 @@ describe('tally CLI', () => {
     await run(['keygen', '--kid', 'web-2', '--alg', 'ES256'])
     const both = await run(['jwks', 'web-2.private.json', 'web-1.jwks.json'])
     expect(JSON.parse(both.stdout).keys.map((k: { kid: string }) => k.kid)).toEqual(['web-2', 'web-1'])
+    await run(['jwks', 'web-2.private.json', 'web-1.jwks.json', '--out', 'both.jwks.json'])
+    await run(['keygen', '--kid', 'web-3'])
+    const merged = await run(['jwks', 'web-3.private.json', 'both.jwks.json'])
+    expect(JSON.parse(merged.stdout).keys.map((k: { kid: string }) => k.kid)).toEqual(['web-3', 'web-2', 'web-1'])
   })
 
   it('HS256: one secret file, usable from the environment', async () => {

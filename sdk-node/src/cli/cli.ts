@@ -22,8 +22,9 @@ Usage:
       (keep it secret: your backend signs with it) and <kid>.jwks.json (public:
       the collector verifies with it). HS256 writes <kid>.secret.json, a shared
       secret that both your backend and the collector hold.
-  tally jwks <private-key-file>... [--out FILE]
-      Prints the public JWKS of one or more keys (newest first, for rotation).
+  tally jwks <key-file>... [--out FILE]
+      Prints the public JWKS of the keys in these files (private keys, public
+      keys or JWKS files), in order: newest first, for rotation.
   tally token --site SITE [--key FILE] [--ttl 300] [--scope ingest] [--sub ID]
               [--iss ${DEFAULT_ISSUER}] [--aud ${DEFAULT_AUDIENCE}] [--json]
       Prints a signed token, for testing and curl. The key comes from --key, or
@@ -111,7 +112,7 @@ async function keygen(args: readonly string[], io: CliIo): Promise<number> {
   return 0
 }
 
-async function readKeyFile(path: string, io: CliIo, allowPublic: boolean) {
+async function readKeyFile(path: string, io: CliIo) {
   let text: string
   try {
     text = await readFile(resolve(io.cwd, path), 'utf8')
@@ -119,10 +120,31 @@ async function readKeyFile(path: string, io: CliIo, allowPublic: boolean) {
     throw new TallyError('ERR_KEY_INVALID', `cannot read ${path}: ${(err as Error).message}`)
   }
   try {
-    return allowPublic ? parseKey(text, { allowPublic: true }) : parseKey(text)
+    return parseKey(text)
   } catch (err) {
     throw new TallyError('ERR_KEY_INVALID', `${path}: ${(err as Error).message}`)
   }
+}
+
+/** Every key of a file: one JWK, an HS256 secret, or a JWKS (e.g. the one the collector loads now). */
+async function readKeyFiles(path: string, io: CliIo) {
+  const text = await readFile(resolve(io.cwd, path), 'utf8').catch((err: Error) => {
+    throw new TallyError('ERR_KEY_INVALID', `cannot read ${path}: ${err.message}`)
+  })
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new TallyError('ERR_KEY_INVALID', `${path}: not JSON`)
+  }
+  const list = parsed && typeof parsed === 'object' && Array.isArray((parsed as { keys?: unknown }).keys) ? (parsed as { keys: unknown[] }).keys : [parsed]
+  return list.map((k) => {
+    try {
+      return parseKey(k, { allowPublic: true })
+    } catch (err) {
+      throw new TallyError('ERR_KEY_INVALID', `${path}: ${(err as Error).message}`)
+    }
+  })
 }
 
 async function jwks(args: readonly string[], io: CliIo): Promise<number> {
@@ -130,9 +152,10 @@ async function jwks(args: readonly string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError('jwks needs at least one key file')
   const keys = []
   for (const path of positionals) {
-    const key = await readKeyFile(path, io, true)
-    if (key.alg === 'HS256') throw new TallyError('ERR_KEY_INVALID', `${path} is an HS256 secret: it has no public part to publish`)
-    keys.push(key)
+    for (const key of await readKeyFiles(path, io)) {
+      if (key.alg === 'HS256') throw new TallyError('ERR_KEY_INVALID', `${path} is an HS256 secret: it has no public part to publish`)
+      keys.push(key)
+    }
   }
   const text = json(toJwks(keys))
   if (values.out) {
@@ -163,9 +186,9 @@ async function token(args: readonly string[], io: CliIo): Promise<number> {
   if (!values.site) throw new UsageError('token needs --site')
   if (!/^\d+$/.test(values.ttl)) throw new UsageError('--ttl is a whole number of seconds')
   let key
-  if (values.key) key = await readKeyFile(values.key, io, false)
+  if (values.key) key = await readKeyFile(values.key, io)
   else if (io.env.TALLY_SIGNING_KEY) key = parseKey(io.env.TALLY_SIGNING_KEY)
-  else if (io.env.TALLY_SIGNING_KEY_FILE) key = await readKeyFile(io.env.TALLY_SIGNING_KEY_FILE, io, false)
+  else if (io.env.TALLY_SIGNING_KEY_FILE) key = await readKeyFile(io.env.TALLY_SIGNING_KEY_FILE, io)
   else throw new UsageError('token needs a key: --key FILE, or TALLY_SIGNING_KEY / TALLY_SIGNING_KEY_FILE in the environment')
   const ttl = Number(values.ttl)
   const issuer = createTokenIssuer({ keys: [key], issuer: values.iss, audience: values.aud, maxTtl: Math.max(ttl, 1) })
