@@ -6,7 +6,7 @@ import { loadVerificationKeys } from './auth/keys.js'
 import { createTokenVerifier } from './auth/verify-token.js'
 import { createEnricher } from './enrich/index.js'
 import { openStorage, type Storage } from './storage/client.js'
-import { migrate } from './storage/migrate.js'
+import { SchemaReadiness } from './storage/schema-ready.js'
 import { Spool } from './spool/spool.js'
 import { Writer } from './writer/writer.js'
 import { Metrics } from './metrics/metrics.js'
@@ -37,8 +37,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const keys = await loadVerificationKeys(config.keys, options.configDir ?? process.cwd())
   const verifier = createTokenVerifier({ keys, ...config.token, knownSites: config.sites.map((s) => s.id) })
   const storage = await openStorage({ ...config, dataDir })
-  const ran = await migrate(storage.client, storage.database)
-  if (ran.length > 0) logger.info('migrations applied', { ran })
+  const schema = new SchemaReadiness(storage, logger, config.writer.maxBackoffMs)
 
   const metrics = new Metrics()
   const spoolDir = join(dataDir, 'spool')
@@ -57,6 +56,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     spool,
     writer,
     storage,
+    schema,
     metrics,
     trustProxy: config.trustProxy,
     spoolMaxBytes: config.spool.maxBytes,
@@ -64,7 +64,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     adminToken: config.adminToken,
     trackerPath: TRACKER_PATH,
   })
-  writer.start()
+  await schema.start(() => writer.start())
 
   const server = await listen(app.fetch, config.host, config.port)
   const address = server.address()

@@ -30,6 +30,7 @@ const app = createApp({
   trustProxy: false,
   isDraining: () => false,
   storage: undefined as unknown as Storage, // ops routes are not exercised here
+  schema: { ready: true, lastError: undefined },
   writer: undefined as unknown as Writer,
   spoolMaxBytes: 8e9,
 })
