@@ -171,7 +171,8 @@ export function startTally(o: TallyOptions): Tally {
     if (e.type == 'pagehide' || d.hidden) {
       engagement()
       core.flush({ keepalive: true })
-      core.persist(e.type == 'pagehide' && !e.persisted)
+      // Leaving for good (not into the back/forward cache): release the queue to the next page.
+      core.persist(e.type == 'pagehide' ? !e.persisted : undefined)
     } else since = Date.now()
   }
 
@@ -189,7 +190,7 @@ export function startTally(o: TallyOptions): Tally {
   }
   on(window, 'pageshow', (e: PageTransitionEvent) => {
     if (e.persisted) {
-      core.persist()
+      core.persist(false)
       since = Date.now()
       last = undefined
       if (!o.manual) page()

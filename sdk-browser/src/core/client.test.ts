@@ -306,11 +306,15 @@ describe('createCore: persistence', () => {
     expect(c.stats().sent).toBe(1)
   })
 
-  it('marks a released queue with t = 0', () => {
+  it('marks a released queue with t = 0 until owned again', () => {
     const { data, store } = memory()
     const c = core(fake(), { storage: store, flushInterval: 60_000 })
     c.enqueue(ev())
     c.persist(true)
     expect(JSON.parse(data.get('tally:v1:q')!).t).toBe(0)
+    c.enqueue(ev())
+    expect(JSON.parse(data.get('tally:v1:q')!).t).toBe(0)
+    c.persist(false)
+    expect(JSON.parse(data.get('tally:v1:q')!).t).toBeGreaterThan(0)
   })
 })

@@ -80,8 +80,12 @@ export interface Core {
    * is left. Later `enqueue`s are dropped (`'closed'`).
    */
   close(options?: { timeout?: number }): Promise<void>
-  /** Writes the queue to storage now (synchronously when the storage is); `released`: `t: 0`, free for another instance to adopt. */
-  persist(released?: boolean): void
+  /**
+   * Writes the queue to storage now (synchronously when the storage is). `true`:
+   * release it (`t: 0`), free for another instance to adopt, and keep it released in
+   * later writes; `false`: own it again.
+   */
+  persist(release?: boolean): void
   stats(): CoreStats
 }
 
@@ -144,8 +148,11 @@ export function createCore(o: CoreOptions): Core {
   }
   const retryLater = (after?: number) => schedule(after ?? backoff(attempt, retryOpts), true)
 
+  /** Released to another instance (`t: 0`) until `persist(false)`. */
+  let released: boolean | undefined
   /** Writes the queue (synchronously with a synchronous storage). */
-  const persist = (released?: boolean) => {
+  const persist = (release?: boolean) => {
+    if (release != null) released = release
     if (!store || (FULL && !loaded)) return
     try {
       const r = items.length ? store.set(key, JSON.stringify({ t: released ? 0 : Date.now(), e: items.map((q) => q.event_) })) : store.remove(key)
@@ -258,6 +265,8 @@ export function createCore(o: CoreOptions): Core {
       if (FULL && closed) return drop([e], 'closed')
       add(e)
       persist()
+      // Have a token ready before the batch leaves: the page may be unloading by then.
+      tokens.get().catch(() => {})
       if (attempt) return
       if (items.length >= ((FULL && o.flushAt) || 20)) pump()
       schedule(FULL ? (o.flushInterval ?? 1000) : 1000)
