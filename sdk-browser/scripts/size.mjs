@@ -17,7 +17,7 @@ export function sizes(path) {
   }
 }
 
-const kb = (n) => (n / 1024).toFixed(2).padStart(6) + ' KB'
+const kb = (n) => `${(n / 1024).toFixed(2).padStart(6)} KB (${String(n).padStart(5)} B)`
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const f of ['tally.js', 'index.mjs', 'core.mjs']) {

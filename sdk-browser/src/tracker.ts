@@ -63,7 +63,7 @@ export interface Tally {
 }
 
 /** File extensions tracked as downloads by default. */
-export const DOWNLOADS = 'pdf,xlsx?,docx?,pptx?,csv,txt,zip,gz,dmg,exe,msi,pkg,apk,mp[34],mov'
+export const DOWNLOADS = 'pdf,docx?,xlsx?,pptx?,csv,txt,zip,dmg,exe,msi,apk,mp[34]'
 
 const noop = () => {}
 
@@ -88,6 +88,7 @@ export function createTally(o: TallyOptions): Tally {
 
 /** {@link createTally} without the safety net (the script tag has its own). */
 export function startTally(o: TallyOptions): Tally {
+  const w = window
   const d = document
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
   const loc = location
@@ -151,8 +152,8 @@ export function startTally(o: TallyOptions): Tally {
     send('pageview', 'pageview', undefined, referrer)
   }
   const click = (e: MouseEvent) => {
-    const t = e.target as Element
-    if (e.button > 1 || !t.closest) return
+    const t = e.target as Element // not an element (no closest): the throw is caught by `on`
+    if (e.button > 1) return
     const tagged = t.closest('[data-tally-event]')
     if (tagged) {
       const props: WireProps = {}
@@ -184,11 +185,11 @@ export function startTally(o: TallyOptions): Tally {
         safe(page)()
       }
     }
-    on(window, 'popstate', page)
-    if (o.hash) on(window, 'hashchange', page)
+    on(w, 'popstate', page)
+    if (o.hash) on(w, 'hashchange', page)
     page()
   }
-  on(window, 'pageshow', (e: PageTransitionEvent) => {
+  on(w, 'pageshow', (e: PageTransitionEvent) => {
     if (e.persisted) {
       core.persist(false)
       since = Date.now()
@@ -199,7 +200,7 @@ export function startTally(o: TallyOptions): Tally {
   on(d, 'click', click)
   on(d, 'auxclick', click)
   on(d, 'visibilitychange', hide)
-  on(window, 'pagehide', hide)
+  on(w, 'pagehide', hide)
   if (local) safe(adoptOrphans)(ls, me, core.enqueue, core.persist)
 
   return {
@@ -210,9 +211,9 @@ export function startTally(o: TallyOptions): Tally {
       if (local) id ? ls.set('tally:v1:u', id) : ls.remove('tally:v1:u')
       if (id) send('identify', 'identify')
     }),
-    optOut: safe(() => ls.set(OPT, '1')),
-    optIn: safe(() => ls.remove(OPT)),
-    flush: () => core.flush().catch(noop),
+    optOut: () => ls.set(OPT, '1'), // ls never throws
+    optIn: () => ls.remove(OPT),
+    flush: () => core.flush(), // never rejects
   }
 }
 

@@ -45,7 +45,7 @@ function delivered(): Map<string, number> {
   const ids = new Map<string, number>()
   for (const e of proxy.log)
     if (e.outcome === 'forwarded' && e.status === 202)
-      for (const ev of (JSON.parse(e.body!) as { events: { id: string; url?: string } }).events)
+      for (const ev of (JSON.parse(e.body!) as { events: { id: string; url?: string }[] }).events)
         if (ev.url?.includes(`//${host}.test`)) ids.set(ev.id, (ids.get(ev.id) ?? 0) + 1)
   return ids
 }

@@ -25,6 +25,6 @@ export interface BackoffOptions {
  */
 export function backoff(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
   const { base = 1000, factor = 2, max = 60000, jitter = 0.5 } = options
-  const d = Math.min(max, base * Math.pow(factor, Math.max(0, attempt - 1)))
+  const d = Math.min(max, base * factor ** Math.max(0, attempt - 1))
   return Math.round(d * (1 - jitter * random()))
 }

@@ -16,7 +16,7 @@ export interface CoreOptions {
   /** Refresh a fetched token this many ms before it expires (or half-way through its life if sooner). Default `30000`. */
   tokenRefreshMs?: number | undefined
   /**
-   * Send the token in the body and the batch as `text/plain` (a CORS "simple" request:
+   * Send the token in the body and no headers, so fetch sends `text/plain` (a CORS "simple" request:
    * no preflight, and usable with keepalive at unload). Default `false`: the token goes
    * in `Authorization: Bearer`, the body is `application/json`.
    */
@@ -101,7 +101,7 @@ export interface Core {
 export function createCore(o: CoreOptions): Core {
   // `FULL ? option : default`: the script-tag build fixes what its tracker never sets.
   const url = o.endpoint.replace(/\/+$/, '') + '/v1/batch'
-  const tokens = tokenProvider(o.token, FULL ? o.tokenRefreshMs : undefined)
+  const tokens = FULL ? tokenProvider(o.token, o.tokenRefreshMs) : tokenProvider(o.token)
   const transport = (FULL && o.transport) || fetchTransport
   const store = o.storage
   const key = o.storageKey || 'tally:v1:q'
@@ -119,7 +119,8 @@ export function createCore(o: CoreOptions): Core {
     : (events, reason) => console.warn('tally: dropped', events.length, reason)
   const queue = boundedQueue(FULL ? o.maxQueueEvents || 1000 : 1000, FULL ? o.maxQueueBytes || 1 << 19 : 1 << 19, drop)
   const items = queue.items_
-  let loaded = !store
+  /** Whether the stored queue was read (only ever false with async storage). */
+  let loaded = !FULL || !store
   let closed = false
   /** Failed sends in a row; > 0 while backing off. */
   let attempt = 0
@@ -164,7 +165,7 @@ export function createCore(o: CoreOptions): Core {
 
   const add = (e: WireEvent) => {
     const n = utf8Length(JSON.stringify(e))
-    if (n > WIRE_LIMITS.bytesPerEvent || n + 64 > maxBody) return drop([e], 'too_large')
+    if (n > WIRE_LIMITS.bytesPerEvent || (FULL && n + 64 > maxBody)) return drop([e], 'too_large')
     queue.add_(e, n)
   }
 
@@ -174,12 +175,16 @@ export function createCore(o: CoreOptions): Core {
     const p = tokens.get().then(
       (token) => {
         if (inBody && token) overhead = 64 + token.length
-        const headers: Record<string, string> = { 'content-type': inBody ? 'text/plain' : 'application/json' }
-        if (token && !inBody) headers.authorization = 'Bearer ' + token
+        // In the body, the token rides a CORS-simple request: fetch's default `text/plain` for a string body.
+        const headers: Record<string, string> = {}
+        if (!inBody) {
+          headers['content-type'] = 'application/json'
+          if (token) headers.authorization = 'Bearer ' + token
+        }
         const body = JSON.stringify({
           sent_at: Date.now(),
           token: inBody ? token : undefined,
-          source: o.source,
+          source: FULL ? o.source : undefined,
           events: batch.map((q) => q.event_),
         })
         return transport({ url, body, headers, keepalive }).then(classify, () => classify())
@@ -205,7 +210,7 @@ export function createCore(o: CoreOptions): Core {
         attempt = 0
       } else {
         attempt++
-        if (!keepalive) retryLater(out.retryAfterMs)
+        retryLater(out.retryAfterMs)
       }
       if (FULL && kind != 'ok' && o.onError) o.onError(out)
       persist()
@@ -216,8 +221,8 @@ export function createCore(o: CoreOptions): Core {
   /** Sends batch after batch until the queue is empty or a send fails; one loop at a time. */
   const loop = async () => {
     for (let b; (!FULL || loaded) && (b = takeBatch(items, maxBatch, maxBody, overhead)).length; ) {
-      const k = (await send(b, false)).kind
-      if (k != 'ok' && k != 'final') return
+      await send(b, false)
+      if (attempt) return
     }
   }
   const pump = (): Promise<void> =>
@@ -226,7 +231,7 @@ export function createCore(o: CoreOptions): Core {
       running = undefined
     }))
 
-  /** The page is going away: everything waiting, at once, under the keepalive budget. */
+  /** The page is going away: everything waiting, at once, under the keepalive budget (what does not fit waits for the next pump). */
   const unload = () => {
     const all: Promise<unknown>[] = []
     for (let budget = (FULL && o.maxKeepaliveBytes) || 60000, b; (b = takeBatch(items, maxBatch, Math.min(maxBody, budget), overhead, true)).length; ) {
@@ -234,19 +239,17 @@ export function createCore(o: CoreOptions): Core {
       budget -= overhead
       all.push(send(b, true))
     }
-    return Promise.all(all).then(() => {
-      if (items.some((q) => !q.sending_)) attempt ? retryLater() : schedule(0, true)
-    })
+    return Promise.all(all).then(() => {})
   }
 
   if (store) {
     try {
       const load = (raw: string | null | undefined) => {
-        loaded = true
+        if (FULL) loaded = true
         const q = readQueue(raw)
         if (q) {
           // With async storage, events may have been queued meanwhile: they go after.
-          const mine = items.slice()
+          const mine = FULL ? items.slice() : []
           queue.remove_(mine)
           for (const e of q.e) add(e)
           for (const it of mine) queue.add_(it.event_, it.bytes_)
@@ -256,7 +259,7 @@ export function createCore(o: CoreOptions): Core {
       }
       FULL ? when(store.get(key), load) : load(store.get(key) as string)
     } catch {
-      loaded = true
+      if (FULL) loaded = true
     }
   }
 

@@ -55,18 +55,11 @@ export function boundedQueue(maxEvents: number, maxBytes: number, onDrop: DropHa
   }
   return {
     items_: items,
-    /** Bytes queued. */
-    bytes_: () => bytes,
-    /** Adds an event (its JSON size given) at the end, evicting the oldest if full. */
+    /** Adds an event (its JSON size given) at the end, then evicts the oldest waiting events (at worst this one) while over a bound. */
     add_(event: WireEvent, size: number) {
-      while (items.length && (items.length >= maxEvents || bytes + size > maxBytes)) {
-        const i = items.findIndex((q) => !q.sending_)
-        if (i < 0) return onDrop([event], 'overflow')
-        onDrop([remove(i)], 'overflow')
-      }
-      if (size > maxBytes) return onDrop([event], 'overflow')
       items.push({ event_: event, bytes_: size })
       bytes += size
+      while (items.length > maxEvents || bytes > maxBytes) onDrop([remove(items.findIndex((q) => !q.sending_))], 'overflow')
     },
     /** Removes these items (delivered or finally refused). */
     remove_(done: QueueItem[]) {

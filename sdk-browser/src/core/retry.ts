@@ -14,7 +14,7 @@ export interface Outcome {
   kind: 'ok' | 'retry' | 'auth' | 'final'
   status?: number
   /** From `Retry-After` (seconds or an HTTP date), in ms from now. */
-  retryAfterMs?: number
+  retryAfterMs?: number | undefined
   /** The collector's `error.code` (e.g. `ERR_BATCH_INVALID`), or `ERR_NETWORK`, `ERR_TOKEN_FETCH`, `ERR_HTTP_<status>`. */
   code?: string
   message?: string
@@ -28,18 +28,19 @@ export interface Outcome {
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return
+  if (!FULL) return +value >= 0 ? +value * 1000 : undefined
   const ms = /^\s*\d+\s*$/.test(value) ? +value * 1000 : FULL && /[a-z]/i.test(value) ? Date.parse(value) - now : NaN
   return ms >= 0 ? ms : ms < 0 ? 0 : undefined
 }
 
 /** Classifies the answer of one send (`undefined`: no answer, a network error). */
 export function classify(res?: TransportResponse, now?: number): Outcome {
-  if (!res) return { kind: 'retry', code: 'ERR_NETWORK' }
+  if (!res) return FULL ? { kind: 'retry', code: 'ERR_NETWORK' } : { kind: 'retry' }
   const status = res.status
   const o: Outcome = {
     kind: status >= 200 && status < 300 ? 'ok' : status == 401 ? 'auth' : status >= 500 || status == 408 || status == 429 ? 'retry' : 'final',
-    status,
   }
+  if (FULL) o.status = status
   if (FULL) {
     let b: Partial<BatchAccepted & ErrorBody> = {}
     try {
@@ -54,7 +55,6 @@ export function classify(res?: TransportResponse, now?: number): Outcome {
       o.message = e && e.message
     }
   }
-  const after = parseRetryAfter(res.retryAfter, now)
-  if (after !== undefined) o.retryAfterMs = after
+  o.retryAfterMs = parseRetryAfter(res.retryAfter, now)
   return o
 }

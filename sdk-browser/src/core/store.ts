@@ -36,7 +36,7 @@ export interface PersistedQueue {
 export function readQueue(raw: string | null | undefined): PersistedQueue | undefined {
   try {
     const q = JSON.parse(raw!) as PersistedQueue
-    if (q && Array.isArray(q.e)) return q
+    if (q && (q.e.map as unknown)) return q
   } catch {
     /* empty or corrupt: nothing to replay */
   }

@@ -5,7 +5,7 @@ export interface TransportRequest {
   url: string
   /** The JSON body (a `WireBatch`). */
   body: string
-  /** `content-type`, and `authorization` unless the token travels in the body. */
+  /** `content-type` and `authorization`; none when the token travels in the body (fetch then sends `text/plain`). */
   headers: Record<string, string>
   /**
    * The page may be going away: the request must outlive it (`fetch` `keepalive`,
@@ -38,7 +38,8 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 
 /** The default transport: the global `fetch`, with `keepalive` passed through. */
 export const fetchTransport: Transport = (r) =>
-  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive }).then((res) =>
+  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive }).then((res) => {
+    const out: TransportResponse = { status: res.status, retryAfter: res.headers.get('retry-after') }
     // The script-tag build has no use for the body (error details are for `onError`).
-    (FULL ? res.text() : Promise.resolve('')).then((body) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body })),
-  )
+    return FULL ? res.text().then((body) => ((out.body = body), out)) : out
+  })
