@@ -5,7 +5,7 @@ import { classify, type Outcome } from './retry.js'
 import { readQueue, when, type KeyValueStore } from './store.js'
 import { tokenProvider, type TokenSource } from './token.js'
 import { fetchTransport, type Transport } from './transport.js'
-import { WIRE_LIMITS, type WireEvent, type WireSource } from './types.js'
+import { WIRE_LIMITS, type WireBatch, type WireEvent, type WireSource } from './types.js'
 
 /** Options of {@link createCore}. */
 export interface CoreOptions {
@@ -104,11 +104,10 @@ export function createCore(o: CoreOptions): Core {
   const tokens = FULL ? tokenProvider(o.token, o.tokenRefreshMs) : tokenProvider(o.token)
   const transport = (FULL && o.transport) || fetchTransport
   const store = o.storage
-  const key = o.storageKey || 'tally:v1:q'
+  const key = FULL ? o.storageKey || 'tally:v1:q' : o.storageKey!
   const maxBatch = FULL ? Math.min(o.maxBatchEvents || 100, WIRE_LIMITS.eventsPerBatch) : 100
   const maxBody = FULL ? Math.min(o.maxBodyBytes || WIRE_LIMITS.bytesPerBody, WIRE_LIMITS.bytesPerBody) : WIRE_LIMITS.bytesPerBody
   const inBody = o.tokenInBody
-  const retryOpts = FULL ? o.backoff : undefined
   let sent = 0
   let dropped = 0
   const drop: DropHandler = FULL
@@ -147,7 +146,7 @@ export function createCore(o: CoreOptions): Core {
     }, ms)
     if (FULL) (timer as { unref?: () => void }).unref?.()
   }
-  const retryLater = (after?: number) => schedule(after ?? backoff(attempt, retryOpts), true)
+  const retryLater = (after?: number) => schedule(after ?? (FULL ? backoff(attempt, o.backoff) : backoff(attempt)), true)
 
   /** Released to another instance (`t: 0`) until `persist(false)`. */
   let released: boolean | undefined
@@ -181,12 +180,9 @@ export function createCore(o: CoreOptions): Core {
           headers['content-type'] = 'application/json'
           if (token) headers.authorization = 'Bearer ' + token
         }
-        const body = JSON.stringify({
-          sent_at: Date.now(),
-          token: inBody ? token : undefined,
-          source: FULL ? o.source : undefined,
-          events: batch.map((q) => q.event_),
-        })
+        const wire: WireBatch = { sent_at: Date.now(), token: inBody ? token : undefined, events: batch.map((q) => q.event_) }
+        if (FULL) wire.source = o.source
+        const body = JSON.stringify(wire)
         return transport({ url, body, headers, keepalive }).then(classify, () => classify())
       },
       (e): Outcome => (FULL ? { kind: 'retry', code: 'ERR_TOKEN_FETCH', message: String(e) } : { kind: 'retry' }),
@@ -239,7 +235,7 @@ export function createCore(o: CoreOptions): Core {
       budget -= overhead
       all.push(send(b, true))
     }
-    return Promise.all(all).then(() => {})
+    return Promise.all(all) as Promise<unknown> as Promise<void>
   }
 
   if (store) {
@@ -249,10 +245,10 @@ export function createCore(o: CoreOptions): Core {
         const q = readQueue(raw)
         if (q) {
           // With async storage, events may have been queued meanwhile: they go after.
-          const mine = FULL ? items.slice() : []
-          queue.remove_(mine)
+          const mine = items.slice()
+          if (FULL) queue.remove_(mine)
           for (const e of q.e) add(e)
-          for (const it of mine) queue.add_(it.event_, it.bytes_)
+          if (FULL) for (const it of mine) queue.add_(it.event_, it.bytes_)
         }
         persist()
         if (items.length) schedule(0)

@@ -9,11 +9,13 @@ import { FULL } from './flags.js'
  * uuid() // 'f4c8c4a2-6d0e-4b7a-9f53-1f0a3c2b9d11'
  */
 export function uuid(): string {
-  // Script-tag build: every browser has crypto.getRandomValues, even on http: pages.
-  if (!FULL)
-    return ('10000000-1000-4000-8000-100000000000' as string).replace(/[018]/g, (c: any) =>
-      (c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (c / 4)))).toString(16),
-    )
+  // Script-tag build (pages only): a blob URL ends in a random v4 UUID in every browser,
+  // on http: pages too (where crypto.randomUUID is missing), in fewer bytes.
+  if (!FULL) {
+    const u = URL.createObjectURL(new Blob())
+    URL.revokeObjectURL(u)
+    return u.slice(-36)
+  }
   const c = (globalThis as { crypto?: Crypto }).crypto
   if (c && c.randomUUID) return c.randomUUID()
   const b = new Uint8Array(16)
