@@ -20,6 +20,8 @@ export const TRACKER = fileURLToPath(new URL('../../sdk-browser/dist/tally.js', 
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
+    // Playwright turns the back/forward cache off by default; real browsers have it on.
+    ignoreDefaultArgs: ['--disable-back-forward-cache'],
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--host-resolver-rules=MAP *.test 127.0.0.1'],
   })
 }
@@ -76,7 +78,8 @@ export async function startPageServer(c: CollectorProcess): Promise<PageServer> 
       res.writeHead(404)
       return res.end('not found')
     }
-    res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-store' })
+    // Pages are cacheable on purpose: `no-store` would keep them out of the back/forward cache.
+    res.writeHead(200, { 'content-type': f.type })
     res.end(f.body)
   }
   server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()))
@@ -85,13 +88,22 @@ export async function startPageServer(c: CollectorProcess): Promise<PageServer> 
   return ps
 }
 
-/** A page that loads the tracker from the page server with these `data-*` attributes. */
-export function trackedPage(attrs: Record<string, string | true>, body = ''): string {
+/** A page that loads the tracker (from `src`, default the page server) with these `data-*` attributes. */
+export function trackedPage(attrs: Record<string, string | true>, body = '', src = '/tally.js', head = ''): string {
   const a = Object.entries(attrs)
     .map(([k, v]) => (v === true ? ` data-${k}` : ` data-${k}="${v}"`))
     .join('')
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Tally test</title>
-<script src="/tally.js" data-token-url="/token"${a}></script></head><body>${body}</body></html>`
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Tally test</title>${head}
+<script src="${src}" data-token-url="/token"${a}></script></head><body>${body}</body></html>`
+}
+
+/** Bodies of the batches a page sends (as the page sent them). */
+export function batches(page: Page): { events: Record<string, unknown>[]; token?: string }[] {
+  const out: { events: Record<string, unknown>[]; token?: string }[] = []
+  page.on('request', (r) => {
+    if (r.url().endsWith('/v1/batch') && r.method() === 'POST') out.push(JSON.parse(r.postData() ?? '{}'))
+  })
+  return out
 }
 
 /** Collects uncaught page errors and console errors, to assert nothing reached the page. */
@@ -126,11 +138,13 @@ export function events(c: CollectorProcess, hostname: string): Promise<EventRow[
   )
 }
 
-/** Waits until `hostname` has at least `n` events (then a little longer, for a late duplicate). */
+/**
+ * Waits until `hostname` has at least `n` events other than `engagement` (which come
+ * whenever a page is hidden), then a little longer, for a late duplicate.
+ */
 export async function waitEvents(c: CollectorProcess, hostname: string, n: number, timeoutMs = 15_000): Promise<EventRow[]> {
-  await c.waitFor(`SELECT count() AS n FROM tally.events WHERE hostname = {host:String}`, (r: { n: string }[]) => Number(r[0]?.n) >= n, timeoutMs, {
-    host: hostname,
-  })
+  const q = `SELECT count() AS n FROM tally.events WHERE hostname = {host:String} AND name != 'engagement'`
+  await c.waitFor(q, (r: { n: string }[]) => Number(r[0]?.n) >= n, timeoutMs, { host: hostname })
   await sleep(700)
   return events(c, hostname)
 }
