@@ -84,6 +84,21 @@ describe('never lose, never double', () => {
     await page.close()
   })
 
+  it('the collector stopped while the user clicks, then restarted: everything arrives, nothing twice', async () => {
+    site.page('/direct', trackedPage({ endpoint: c.url }, clicks)) // no proxy: the real collector goes away
+    const { page, errors } = await open('/direct')
+    await waitEvents(c, `${host}.test`, 1)
+    await c.stop()
+    await clickAll(page)
+    await sleep(1000)
+    await c.restart() // same port, same data
+    const rows = await waitEvents(c, `${host}.test`, 6, 30_000)
+    expect(rows.filter((r) => r.name === 'click').map((r) => r.props.i)).toEqual(['1', '2', '3', '4', '5'])
+    expect(duplicates(rows)).toEqual([])
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('the page closed with events queued: they leave with keepalive, once', async () => {
     const { page } = await open()
     await clickAll(page)
