@@ -9,5 +9,7 @@ const probes = ['chdb/package.json', '@clickhouse/client/package.json', 'vitest/
 const missing = probes.filter((p) => !existsSync(join(root, 'node_modules', p)))
 if (missing.length > 0) {
   console.log(`[tally] installing npm packages (missing: ${missing.join(', ')})…`)
-  execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' })
+  // `npm install`, not `npm ci`: the registry here lacks other platforms' optional packages (rollup's),
+  // so the lock holds only Linux ones, and `npm ci` refuses such a lock. The lock still pins versions.
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' })
 }
