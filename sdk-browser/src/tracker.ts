@@ -125,7 +125,7 @@ export function startTally(o: TallyOptions): Tally {
       type,
       name,
       ts: Date.now(),
-      url: last,
+      url: last || loc.href, // before the first page view (manual mode): where we are
       referrer,
       title: d.title,
       screen: screen.width + 'x' + screen.height,

@@ -115,7 +115,7 @@ export function createCore(o: CoreOptions): Core {
         dropped += events.length
         o.onDrop && o.onDrop(events, reason, detail)
       }
-    : (events, reason) => console.warn('tally: dropped', events.length, reason)
+    : (events, reason) => console.warn('tally drop', reason, events.length)
   const queue = boundedQueue(FULL ? o.maxQueueEvents || 1000 : 1000, FULL ? o.maxQueueBytes || 1 << 19 : 1 << 19, drop)
   const items = queue.items_
   /** Whether the stored queue was read (only ever false with async storage). */
