@@ -95,6 +95,9 @@ describe('script tag', () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1))
     await page.click('#next')
     await page.waitForURL(/two/)
+    // Let /two send its view: a page that enters the cache before its token arrived keeps its
+    // events in storage until it is restored (or, evicted, until a later page adopts them).
+    await waitEvents(c, 'bfcache.test', 2)
     await page.goBack({ waitUntil: 'commit' }) // a restore fires no load event
     await page.waitForFunction(() => location.pathname === '/one')
     const restored = await page.evaluate(() => (window as unknown as { marker?: number }).marker === 1)
@@ -138,12 +141,10 @@ describe('script tag', () => {
     await page.evaluate(() => (window as unknown as { tally: { track(n: string): void } }).tally.track('bought'))
     await page.reload()
     const rows = await waitEvents(c, 'identify.test', 4)
-    expect(rows.filter((r) => r.name !== 'engagement').map((r) => [r.name, r.user_id])).toEqual([
-      ['pageview', ''],
-      ['identify', 'user-42'],
-      ['bought', 'user-42'],
-      ['pageview', 'user-42'],
-    ])
+    // (identify and bought may share a millisecond: compare without their order)
+    const byName = rows.filter((r) => r.name !== 'engagement').map((r) => `${r.name}:${r.user_id}`)
+    expect(byName.filter((x) => x.startsWith('pageview'))).toEqual(['pageview:', 'pageview:user-42'])
+    expect(byName.filter((x) => !x.startsWith('pageview')).sort()).toEqual(['bought:user-42', 'identify:user-42'])
     await page.close()
   })
 })
