@@ -17,7 +17,7 @@ const page = readFileSync(fileURLToPath(new URL('./index.html', import.meta.url)
 
 createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://x').pathname
-  if (path === '/tally/token') {
+  if (path === '/tally-token') {
     const ttl = 300
     const token = await devToken(loadDevSetup(dataDir), ttl)
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })

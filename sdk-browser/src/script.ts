@@ -5,7 +5,7 @@
  *             data-token-url="/api/tally-token" data-outbound data-downloads></script>
  *
  * Every option of `createTally` is a `data-*` attribute in kebab case: `data-endpoint`
- * (default: this script's origin), `data-token-url` (default `/tally/token`),
+ * (default: this script's origin), `data-token-url` (default `/tally-token`),
  * `data-manual`, `data-hash`, `data-outbound`, `data-downloads` (or `="pdf,zip"`),
  * `data-track-localhost`, `data-respect-dnt`, `data-persistence="none"`. A boolean
  * option is on when its attribute is present.

@@ -15,7 +15,7 @@ export interface TallyOptions
   endpoint: string
   /**
    * Your backend's token endpoint: a `GET` answering JSON `{ token, expiresAt }` (what
-   * sdk-node's token handler serves), called with the page's cookies. Default `'/tally/token'`.
+   * sdk-node's token handler serves), called with the page's cookies. Default `'/tally-token'`.
    */
   tokenUrl?: string | undefined
   /** Instead of `tokenUrl`: a token, or a function fetching `{ token, expiresAt }`. */
@@ -99,7 +99,7 @@ export function startTally(o: TallyOptions): Tally {
   const me = uuid()
   const core = createCore({
     ...o,
-    token: o.token || (() => fetch(o.tokenUrl || '/tally/token').then((r) => (r.ok ? r.json() : Promise.reject(r.status)))),
+    token: o.token || (() => fetch(o.tokenUrl || '/tally-token').then((r) => (r.ok ? r.json() : Promise.reject(r.status)))),
     tokenInBody: true,
     storage: local ? ls : undefined,
     storageKey: QUEUE_PREFIX + me,

@@ -36,10 +36,20 @@ export interface TransportResponse {
  */
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>
 
-/** The default transport: the global `fetch`, with `keepalive` passed through. */
-export const fetchTransport: Transport = (r) =>
-  fetch(r.url, { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive }).then((res) => {
+/** A request with no answer after this long is abandoned (and retried). Full builds only. */
+const TIMEOUT_MS = 30_000
+
+/**
+ * The default transport: the global `fetch`, with `keepalive` passed through. Outside
+ * the script-tag build a request gives up after 30 s (where `AbortSignal.timeout`
+ * exists), so a hanging connection cannot hold `flush()` or `close()` for ever.
+ */
+export const fetchTransport: Transport = (r) => {
+  const init: RequestInit = { method: 'POST', body: r.body, headers: r.headers, keepalive: r.keepalive }
+  if (FULL && !r.keepalive && typeof AbortSignal !== 'undefined' && AbortSignal.timeout) init.signal = AbortSignal.timeout(TIMEOUT_MS)
+  return fetch(r.url, init).then((res) => {
     const out: TransportResponse = { status: res.status, retryAfter: res.headers.get('retry-after') }
     // The script-tag build has no use for the body (error details are for `onError`).
     return FULL ? res.text().then((body) => ((out.body = body), out)) : out
   })
+}
