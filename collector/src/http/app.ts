@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { batchRoute, type BatchRouteDeps } from './batch-route.js'
 import { mountOpsRoutes, type OpsDeps } from './ops-routes.js'
 import { sqlRoute } from './sql-route.js'
+import { mountDashboard } from '../dashboard/route.js'
 import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
 import { errorResponse, RequestError } from './errors.js'
 
@@ -22,7 +23,10 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(null, 204, { ...corsHeaders(origin), ...PREFLIGHT_HEADERS })
   })
   app.post('/v1/batch', batchRoute(deps))
-  if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
+  if (deps.adminToken) {
+    app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
+    mountDashboard(app, deps.storage, deps.adminToken, [...deps.sites.keys()])
+  }
   mountOpsRoutes(app, deps)
 
   app.get('/tally.js', (c) => {

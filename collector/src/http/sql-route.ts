@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
 import type { Storage } from '../storage/client.js'
 import { RequestError, errorResponse } from './errors.js'
 import { readBody } from './read-body.js'
+import { adminCheck } from './admin-auth.js'
 
 /** One read-only statement: SELECT, WITH, SHOW, DESCRIBE, EXPLAIN; no INTO OUTFILE. */
 const READ_ONLY = /^\s*(select|with|show|describe|desc|explain)\b/i
@@ -15,13 +15,10 @@ const FORBIDDEN = /\binto\s+outfile\b|;\s*\S/i
  * (the embedded engine shares one session, so `readonly` cannot be set per query there).
  */
 export function sqlRoute(storage: Storage, adminToken: string) {
-  const expected = Buffer.from(adminToken)
+  const requireAdmin = adminCheck(adminToken)
   return async function sql(c: Context): Promise<Response> {
     try {
-      const given = Buffer.from(c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? '')
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new RequestError(401, 'ERR_UNAUTHORIZED', 'a valid admin token is required')
-      }
+      requireAdmin(c.req.header('authorization'))
       const body = JSON.parse((await readBody(c.req.raw, 1024 * 1024)).toString('utf8') || '{}') as { query?: unknown; params?: unknown }
       if (typeof body.query !== 'string' || !READ_ONLY.test(body.query) || FORBIDDEN.test(body.query)) {
         throw new RequestError(400, 'ERR_QUERY', 'query must be one read-only statement')
