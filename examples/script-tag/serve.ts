@@ -7,15 +7,18 @@
 // 5-minute tokens for site `demo` with it. A real backend issues tokens with sdk-node
 // instead (see examples/token-backend).
 import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { devToken, loadDevSetup } from '../../collector/src/dev-setup.js'
 
 const port = Number(process.env.PORT ?? 3001)
 const dataDir = process.env.TALLY_DATA_DIR ?? '.tally'
-const page = readFileSync(fileURLToPath(new URL('./index.html', import.meta.url)))
+// The page loads tally.js from the collector; `npm start` tells us where it listens.
+const collectorUrl = process.env.TALLY_COLLECTOR_URL ?? 'http://127.0.0.1:8787'
+const page = readFileSync(fileURLToPath(new URL('./index.html', import.meta.url)), 'utf8').replaceAll('http://127.0.0.1:8787', collectorUrl)
 
-createServer(async (req, res) => {
+const server = createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://x').pathname
   if (path === '/tally-token') {
     const ttl = 300
@@ -29,4 +32,5 @@ createServer(async (req, res) => {
   }
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }) // every route: the SPA
   res.end(page)
-}).listen(port, '127.0.0.1', () => console.log(`Tally script-tag demo at http://127.0.0.1:${port}/`))
+})
+server.listen(port, '127.0.0.1', () => console.log(`Tally script-tag demo at http://127.0.0.1:${(server.address() as AddressInfo).port}/`))

@@ -16,9 +16,10 @@ afterAll(() => {
 })
 
 it('prints a token and a curl line that returns 202, and the rollup shows the view within 2 s', async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'collector/src/main.ts'], {
+  // What `npm start` runs once packages are installed and the SDKs built.
+  child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_LOG: 'off' },
+    env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_DEMO_PORT: '0', TALLY_LOG: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -26,7 +27,7 @@ it('prints a token and a curl line that returns 202, and the rollup shows the vi
   const printed = await new Promise<string>((done, fail) => {
     child!.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
-      if (out.includes('/v1/sql')) done(out)
+      if (out.includes('/v1/sql') && out.includes('script-tag demo at')) done(out)
     })
     child!.once('exit', (code) => fail(new Error(`exited ${code}:\n${out}`)))
   })
@@ -43,6 +44,13 @@ it('prints a token and a curl line that returns 202, and the rollup shows the vi
     await new Promise((r) => setTimeout(r, 100))
   }
   expect(rows.map((r) => Number(r.pv))).toEqual([1])
+
+  // The example page is up beside it, loading the tracker from this collector.
+  const demoUrl = /script-tag demo at (\S+)/.exec(printed)![1]!
+  const collectorUrl = /ready at (\S+)/.exec(printed)![1]!
+  expect(await (await fetch(demoUrl)).text()).toContain(`src="${collectorUrl}/tally.js"`)
+  expect((await fetch(`${collectorUrl}/tally.js`)).status).toBe(200)
+  expect(printed).toContain(`${collectorUrl}/dashboard#admin=`)
   process.kill(child.pid!, 'SIGTERM')
   expect(await new Promise((done) => child!.once('exit', done))).toBe(0)
 })
