@@ -1,36 +1,23 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
+import { startTallyDev, type StartedTally } from '../support/start-process.js'
 
 // The README's quick start, as a newcomer runs it: start in dev mode, copy the printed
 // curl line, see 202, and see the page view in the rollup within 2 s.
-const ROOT = resolve(import.meta.dirname, '..', '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'tally-quick-start-'))
-let child: ChildProcess | undefined
+let tally: StartedTally | undefined
 
-afterAll(() => {
-  if (child?.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL')
+afterAll(async () => {
+  await tally?.stop()
   rmSync(dataDir, { recursive: true, force: true })
 })
 
 it('prints a token and a curl line that returns 202, and the rollup shows the view within 2 s', async () => {
-  // What `npm start` runs once packages are installed and the SDKs built.
-  child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_DEMO_PORT: '0', TALLY_LOG: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-  const printed = await new Promise<string>((done, fail) => {
-    child!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (out.includes('/v1/sql') && out.includes('script-tag demo at')) done(out)
-    })
-    child!.once('exit', (code) => fail(new Error(`exited ${code}:\n${out}`)))
-  })
+  tally = await startTallyDev(dataDir)
+  const { printed, collectorUrl, demoUrl } = tally
   const send = printed.split('\n').find((l) => l.trim().startsWith('curl -i -X POST'))!.trim()
   const read = printed.split('\n').find((l) => l.trim().startsWith('curl -s'))!.trim()
   const answer = execFileSync('bash', ['-c', `${send} -s`], { encoding: 'utf8' })
@@ -46,11 +33,8 @@ it('prints a token and a curl line that returns 202, and the rollup shows the vi
   expect(rows.map((r) => Number(r.pv))).toEqual([1])
 
   // The example page is up beside it, loading the tracker from this collector.
-  const demoUrl = /script-tag demo at (\S+)/.exec(printed)![1]!
-  const collectorUrl = /ready at (\S+)/.exec(printed)![1]!
   expect(await (await fetch(demoUrl)).text()).toContain(`src="${collectorUrl}/tally.js"`)
   expect((await fetch(`${collectorUrl}/tally.js`)).status).toBe(200)
   expect(printed).toContain(`${collectorUrl}/dashboard#admin=`)
-  process.kill(child.pid!, 'SIGTERM')
-  expect(await new Promise((done) => child!.once('exit', done))).toBe(0)
+  expect(await tally.stop()).toBe(0) // SIGTERM drains and exits cleanly
 })

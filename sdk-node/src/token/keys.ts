@@ -4,23 +4,6 @@ import { TallyError } from '../errors.js'
 
 export type { TokenAlgorithm }
 
-/**
- * A private asymmetric key, as a JWK with `kid` and `alg`: OKP/Ed25519 for `EdDSA`,
- * EC/P-256 for `ES256`. This is what `tally keygen` writes to `<kid>.private.json`.
- */
-export interface PrivateJwk {
-  kty: 'OKP' | 'EC'
-  crv: 'Ed25519' | 'P-256'
-  kid: string
-  alg: 'EdDSA' | 'ES256'
-  x: string
-  y?: string
-  /** The private part. Never publish it. */
-  d: string
-  use?: 'sig'
-  [other: string]: unknown
-}
-
 /** The public half of a {@link PrivateJwk}: what goes in the JWKS the collector loads. */
 export interface PublicJwk {
   kty: 'OKP' | 'EC'
@@ -31,6 +14,15 @@ export interface PublicJwk {
   y?: string
   use?: 'sig'
   [other: string]: unknown
+}
+
+/**
+ * A private asymmetric key, as a JWK with `kid` and `alg`: OKP/Ed25519 for `EdDSA`,
+ * EC/P-256 for `ES256`. This is what `tally keygen` writes to `<kid>.private.json`.
+ */
+export interface PrivateJwk extends PublicJwk {
+  /** The private part. Never publish it. */
+  d: string
 }
 
 /**
