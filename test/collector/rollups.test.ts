@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configSchema } from '../../collector/src/config/schema.js'
 import { openStorage, type Storage } from '../../collector/src/storage/client.js'
 import { migrate } from '../../collector/src/storage/migrate.js'
-import type { EventRow } from '../../collector/src/storage/rows.js'
+import { EVENT_COLUMNS, type EventRow } from '../../collector/src/storage/rows.js'
 import { makeRows } from '../support/rows.js'
 
 // Rollups against raw events on the real embedded engine: the materialized views must
@@ -82,6 +82,11 @@ describe('rollups equal raw events', () => {
     expect(Number(bots!.n)).toBeGreaterThan(0)
     const [all] = await q<{ pv: string }>(`SELECT sum(pageviews) AS pv FROM ${db}.traffic_daily`)
     expect(Number(all!.pv)).toBe(rows.filter((r) => r.type === 'pageview' && r.is_bot === 0).length)
+  })
+
+  it('the spool’s event tuple has exactly the columns of events', async () => {
+    const columns = await q<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${db}' AND table = 'events'`)
+    expect(columns.map((c) => c.name).sort()).toEqual([...EVENT_COLUMNS].sort())
   })
 
   it('re-running the migrator applies nothing', async () => {

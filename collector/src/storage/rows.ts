@@ -55,3 +55,33 @@ export interface RejectedRow {
   /** The refused event as sent (JSON, truncated to 32 KB). */
   payload: string
 }
+
+/**
+ * The column order of an event tuple: how events travel through the spool and into
+ * ClickHouse (`JSONCompactEachRow`), half the bytes of keyed JSON and faster to encode
+ * and parse. Version 1 of the spool format; a new column means a new version.
+ */
+export const EVENT_COLUMNS = [
+  'id', 'site_id', 'type', 'name', 'ts', 'received_at', 'visitor_id', 'session_id', 'user_id',
+  'url', 'hostname', 'path', 'referrer', 'referrer_host', 'channel',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
+  'title', 'screen', 'locale', 'timezone', 'browser', 'browser_version', 'os', 'os_version',
+  'device_type', 'country', 'region', 'is_bot', 'source', 'props',
+] as const satisfies readonly (keyof EventRow)[]
+
+/** An event row as a tuple in {@link EVENT_COLUMNS} order. */
+export type EventTuple = EventRow[keyof EventRow][]
+
+/** Positions the writer reads without decoding the whole tuple. */
+export const EVENT_ID = 0
+export const EVENT_SITE = 1
+export const EVENT_TS = 4
+
+export function toEventTuple(row: EventRow): EventTuple {
+  return EVENT_COLUMNS.map((column) => row[column])
+}
+
+// Every EventRow field has a column position (a compile error otherwise).
+type UnplacedColumns = Exclude<keyof EventRow, (typeof EVENT_COLUMNS)[number]>
+const everyColumnPlaced: [UnplacedColumns] extends [never] ? true : UnplacedColumns = true
+void everyColumnPlaced

@@ -1,11 +1,11 @@
-import type { EventRow, RejectedRow } from '../storage/rows.js'
+import { EVENT_ID, type EventTuple, type RejectedRow } from '../storage/rows.js'
 import type { Segment, Spool } from '../spool/spool.js'
 import { decodeRecords } from '../spool/record.js'
 import { decodePayload } from '../spool/payload.js'
 
 export interface CollectedRows {
-  /** Events in spool order, each id once (the first wins). */
-  events: EventRow[]
+  /** Event tuples in spool order, each id once (the first wins). */
+  events: EventTuple[]
   /** Events dropped because their id came earlier in the same round. */
   repeats: number
   /** Refused events, one list per segment. */
@@ -17,7 +17,7 @@ export interface CollectedRows {
  * same order, which is what lets a journalled insert be replayed as the same block.
  */
 export async function collectRows(spool: Spool, segments: Segment[]): Promise<CollectedRows> {
-  const events = new Map<string, EventRow>()
+  const events = new Map<string, EventTuple>()
   const rejected: RejectedRow[][] = []
   let repeats = 0
   for (const segment of segments) {
@@ -25,10 +25,11 @@ export async function collectRows(spool: Spool, segments: Segment[]): Promise<Co
     const refused: RejectedRow[] = []
     for (const payload of payloads) {
       const decoded = decodePayload(payload)
-      for (const row of decoded.events) {
-        row.id = row.id.toLowerCase()
-        if (events.has(row.id)) repeats++
-        else events.set(row.id, row)
+      for (const tuple of decoded.events) {
+        const id = (tuple[EVENT_ID] as string).toLowerCase()
+        tuple[EVENT_ID] = id
+        if (events.has(id)) repeats++
+        else events.set(id, tuple)
       }
       refused.push(...decoded.rejected)
     }
