@@ -10,5 +10,5 @@ if (!existsSync(CHROMIUM)) {
   }
   console.log('[tally] installing chromium with apt-get…')
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  execSync('apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium', { stdio: 'inherit', env, shell: '/bin/bash' })
+  execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit', env, shell: '/bin/bash' })
 }
