@@ -24,8 +24,9 @@ export function readMigrations(database: string, dir = MIGRATIONS_DIR): Migratio
     .sort()
     .map((name) => {
       const text = readFileSync(join(dir, name), 'utf8')
-      const sql = text.replaceAll('{db}', database)
-      return { name, checksum: createHash('sha256').update(text).digest('hex').slice(0, 16), statements: splitStatements(sql) }
+      // The checksum covers the statements, not the comments: notes can be improved later.
+      const checksum = createHash('sha256').update(splitStatements(text).join(';\n')).digest('hex').slice(0, 16)
+      return { name, checksum, statements: splitStatements(text.replaceAll('{db}', database)) }
     })
 }
 
