@@ -45,6 +45,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const writer = new Writer({ spool, journalDir: spoolDir, storage, metrics, logger, ...config.writer })
   metrics.gauge('tally_spool_bytes', 'Bytes in the spool, not yet in ClickHouse.', () => spool.bytes)
   metrics.gauge('tally_spool_segments', 'Sealed spool segments waiting for the writer.', () => spool.segments().length)
+  metrics.gauge('tally_spool_commit_rounds', 'Write + fsync rounds of the spool since start (a counter).', () => spool.commitRounds)
   metrics.gauge('tally_spool_lag_seconds', 'Age of the oldest spooled data.', () => spool.oldestAgeMs() / 1000)
 
   let draining = false
@@ -62,6 +63,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     spoolMaxBytes: config.spool.maxBytes,
     isDraining: () => draining,
     adminToken: config.adminToken,
+    dashboardToken: config.dashboardToken,
     trackerPath: TRACKER_PATH,
   })
   await schema.start(() => writer.start())

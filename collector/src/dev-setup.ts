@@ -12,6 +12,7 @@ import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST
 export interface DevSetup {
   secret: string
   adminToken: string
+  dashboardToken: string
 }
 
 export const DEV_SITE = 'demo'
@@ -19,9 +20,14 @@ export const DEV_KID = 'dev'
 
 export function loadDevSetup(dataDir: string): DevSetup {
   const path = join(dataDir, 'dev.json')
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevSetup
+  const kept = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<DevSetup>) : {}
+  const setup: DevSetup = {
+    secret: kept.secret ?? randomBytes(32).toString('base64url'),
+    adminToken: kept.adminToken ?? randomBytes(24).toString('base64url'),
+    dashboardToken: kept.dashboardToken ?? randomBytes(24).toString('base64url'),
+  }
+  if (kept.secret && kept.adminToken && kept.dashboardToken) return setup
   mkdirSync(dataDir, { recursive: true })
-  const setup = { secret: randomBytes(32).toString('base64url'), adminToken: randomBytes(24).toString('base64url') }
   writeFileSync(path, JSON.stringify(setup, null, 2), { mode: 0o600 })
   return setup
 }
@@ -31,6 +37,7 @@ export function devConfig(setup: DevSetup) {
     sites: [{ id: DEV_SITE, name: 'Dev site', origins: ['*'] }],
     keys: [{ kid: DEV_KID, alg: 'HS256' as const, secret: setup.secret }],
     adminToken: setup.adminToken,
+    dashboardToken: setup.dashboardToken,
     // The dev token printed at start-up lasts a day, for curl and the example page.
     token: { maxLifetimeSeconds: 86_400 },
     allowHeadless: true,

@@ -33,7 +33,7 @@ Send a page view:
   curl -i -X POST ${collector.url}/v1/batch -H 'Authorization: Bearer ${token}' -H 'Content-Type: text/plain' --data '${curlBody}'
 
 Live dashboard:
-  ${collector.url}/dashboard#admin=${setup.adminToken}
+  ${collector.url}/dashboard#token=${setup.dashboardToken}
 
 Read the rollup with SQL (admin token in ${dataDir}/dev.json):
   curl -s ${collector.url}/v1/sql -H 'Authorization: Bearer ${setup.adminToken}' --data '{"query":"SELECT hour, sum(pageviews) AS pv, uniqMerge(visitors) AS uv FROM ${config.clickhouse.database}.traffic_hourly GROUP BY hour ORDER BY hour"}'

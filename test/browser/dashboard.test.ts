@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { ADMIN_TOKEN, startCollector, type CollectorProcess } from '../support/collector-process.js'
+import { ADMIN_TOKEN, DASHBOARD_TOKEN, startCollector, type CollectorProcess } from '../support/collector-process.js'
 import { pageview, sendBatch } from '../support/send.js'
 import { launch } from './support.js'
 
@@ -37,10 +37,10 @@ it('shows today’s PV, UV and top pages from the rollups, and updates live', as
   await c.waitFor<{ pv: string }>("SELECT sum(pageviews) AS pv FROM tally.traffic_daily WHERE site_id = 'test'", (r) => Number(r[0]?.pv) === 8)
 
   const page = await browser.newPage()
-  await page.goto(`${c.url}/dashboard#admin=${ADMIN_TOKEN}`)
+  await page.goto(`${c.url}/dashboard#token=${DASHBOARD_TOKEN}`)
   await page.waitForFunction(() => document.getElementById('k-pv')?.textContent === '8')
   expect(await page.textContent('#k-uv')).toBe('4')
-  expect(page.url()).not.toContain(ADMIN_TOKEN) // the token leaves the address bar
+  expect(page.url()).not.toContain(DASHBOARD_TOKEN) // the token leaves the address bar
   const pages = await page.$$eval('#pages tr td:first-child', (tds) => tds.map((td) => td.textContent))
   expect(pages).toEqual(['/pricing', '/docs'])
   expect(await page.textContent('#sources')).toContain('google.com')
@@ -60,9 +60,13 @@ it('asks for the admin token and refuses a wrong one', async () => {
   await page.waitForSelector('#login:not([hidden])')
   await page.fill('#token', 'wrong-token-wrong-token')
   await page.click('#login button')
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'admin token needed')
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'token needed')
   expect(await page.isHidden('#board')).toBe(true)
   const api = await fetch(`${c.url}/v1/dashboard?site=test`, { headers: { Authorization: 'Bearer wrong' } })
   expect(api.status).toBe(401)
+  // The admin token opens the dashboard too; the dashboard token opens nothing else.
+  expect((await fetch(`${c.url}/v1/dashboard?site=test`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200)
+  const sql = await fetch(`${c.url}/v1/sql`, { method: 'POST', headers: { Authorization: `Bearer ${DASHBOARD_TOKEN}` }, body: JSON.stringify({ query: 'SELECT 1' }) })
+  expect(sql.status).toBe(401)
   await page.close()
 })

@@ -15,6 +15,19 @@ beforeAll(async () => {
 })
 afterAll(async () => c?.cleanup())
 
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${c.url}/metrics`)).text()
+  return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 const count = async (where: string, params: Record<string, unknown> = {}) =>
   Number((await c.sql<{ n: string }>(`SELECT count() AS n FROM tally.events WHERE ${where}`, params))[0]!.n)
 
@@ -89,7 +102,7 @@ describe('POST /v1/batch', () => {
     expect(body.rejected.map((r: { index: number; reason: string }) => [r.index, r.reason])).toEqual([
       [1, 'invalid:id'],
       [2, 'invalid:id'],
-      [3, 'invalid:props.deep'],
+      [3, 'invalid:props'],
     ])
     const rejected = await c.waitFor<{ reason: string; payload: string }>(
       `SELECT reason, payload FROM tally.rejected_events WHERE site_id = 'test' AND (payload LIKE {m:String} OR payload LIKE '%hello%') ORDER BY reason`,
@@ -97,7 +110,8 @@ describe('POST /v1/batch', () => {
       3_000,
       { m: `%${marker}%` },
     )
-    expect(rejected.map((r) => r.reason).sort()).toEqual(['invalid:id', 'invalid:id', 'invalid:props.deep'])
+    expect(rejected.map((r) => r.reason).sort()).toEqual(['invalid:id', 'invalid:id', 'invalid:props'])
+    expect(body.rejected[2].message).toMatch(/^props\.deep: /)
     expect(await count(`path LIKE {p:String}`, { p: `/${marker}/%` })).toBe(2)
   })
 
@@ -124,8 +138,10 @@ describe('POST /v1/batch', () => {
     expect((await sendBatch(c.url, events, { token })).status).toBe(202)
     expect((await sendBatch(c.url, events, { token })).status).toBe(202) // same ids, same flush window
     await new Promise((r) => setTimeout(r, 1_000))
+    const duplicatesBefore = await metric('tally_events_duplicate_total')
     expect((await sendBatch(c.url, events.slice(0, 5), { token })).status).toBe(202) // after the first was written
-    await new Promise((r) => setTimeout(r, 1_000))
+    // The writer saw the 5 repeats and skipped them (stored-id check), rather than not having run yet.
+    await waitUntil(async () => (await metric('tally_events_duplicate_total')) >= duplicatesBefore + 5)
     expect(await count(`path LIKE {p:String}`, { p: `/${marker}/%` })).toBe(20)
     const [rollup] = await c.sql<{ pv: string }>(`SELECT sum(pageviews) AS pv FROM tally.pages_daily WHERE path LIKE {p:String}`, { p: `/${marker}/%` })
     expect(Number(rollup!.pv)).toBe(20)
@@ -146,6 +162,29 @@ describe('POST /v1/batch', () => {
     const [row] = await c.waitFor<Record<string, string>>(`SELECT * FROM tally.events WHERE path = {p:String}`, (r) => r.length === 1, 3_000, { p: `/${marker}` })
     expect(row).toMatchObject({ browser: 'Chrome', os: 'Windows', device_type: 'desktop', referrer_host: 'google.com', utm_source: 'news', utm_medium: 'email', is_bot: 0 })
     expect(JSON.stringify(row)).not.toContain('127.0.0.1')
+  })
+
+  it('answers analysts’ SQL read-only: no writes, no files, no second statement', async () => {
+    const sql = (query: string) =>
+      fetch(`${c.url}/v1/sql`, { method: 'POST', headers: { Authorization: 'Bearer harness-admin-token-0123456789' }, body: JSON.stringify({ query }) })
+    const ok = await sql("SELECT count() AS n FROM tally.events WHERE site_id = 'test'")
+    expect(ok.status).toBe(200)
+    expect(Number((await ok.json()).rows[0].n)).toBeGreaterThan(0)
+    for (const query of [
+      "SELECT line FROM file('/etc/hostname', 'LineAsString')",
+      "SELECT * FROM url('http://127.0.0.1:9/', 'LineAsString')",
+      "SELECT 1 INTO/**/OUTFILE '/tmp/tally-outfile'",
+      'SELECT 1; DROP TABLE tally.events',
+      'INSERT INTO tally.events (id) VALUES (generateUUIDv4())',
+      'DROP TABLE tally.events',
+    ]) {
+      const res = await sql(query)
+      expect(res.status, query).toBe(400)
+      expect((await res.json()).error.code, query).toBe('ERR_QUERY')
+    }
+    expect(await count('1')).toBeGreaterThan(0) // still there
+    const noToken = await fetch(`${c.url}/v1/sql`, { method: 'POST', body: JSON.stringify({ query: 'SELECT 1' }) })
+    expect(noToken.status).toBe(401)
   })
 
   it('serves health, readiness and Prometheus metrics', async () => {

@@ -35,6 +35,6 @@ it('prints a token and a curl line that returns 202, and the rollup shows the vi
   // The example page is up beside it, loading the tracker from this collector.
   expect(await (await fetch(demoUrl)).text()).toContain(`src="${collectorUrl}/tally.js"`)
   expect((await fetch(`${collectorUrl}/tally.js`)).status).toBe(200)
-  expect(printed).toContain(`${collectorUrl}/dashboard#admin=`)
+  expect(printed).toContain(`${collectorUrl}/dashboard#token=`)
   expect(await tally.stop()).toBe(0) // SIGTERM drains and exits cleanly
 })

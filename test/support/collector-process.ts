@@ -17,6 +17,7 @@ const MAIN = join(ROOT, 'collector', 'src', 'main.ts')
 export const HARNESS_KID = 'harness'
 export const HARNESS_SECRET = 'harness-secret-harness-secret-harness-secret'
 export const ADMIN_TOKEN = 'harness-admin-token-0123456789'
+export const DASHBOARD_TOKEN = 'harness-dashboard-token-0123456789'
 
 export interface SiteInput {
   id: string
@@ -166,6 +167,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
       sites,
       keys: [{ kid: HARNESS_KID, alg: 'HS256', secret: HARNESS_SECRET }, ...(options.keys ?? [])],
       adminToken: ADMIN_TOKEN,
+      dashboardToken: DASHBOARD_TOKEN,
       allowHeadless: true,
       geo: true,
       writer: { flushIntervalMs: 200 },

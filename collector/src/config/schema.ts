@@ -51,12 +51,14 @@ export const configSchema = z.object({
     /** Longest pause between retries of a failed insert. */
     maxBackoffMs: positiveInt.default(30_000),
   }),
-  /** Use the first X-Forwarded-For address as the client IP (behind a proxy you run). */
+  /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
   /** Look up country from the bundled DB-IP Lite database. */
   geo: boolish.default(true),
   /** Secret for `POST /v1/sql` (read-only SQL for analysts and the dashboard). Unset: disabled. */
   adminToken: z.string().min(16, 'the admin token needs at least 16 characters').optional(),
+  /** Secret for the dashboard (`/dashboard`, `/v1/dashboard`): its fixed queries only. */
+  dashboardToken: z.string().min(16, 'the dashboard token needs at least 16 characters').optional(),
   /** Count HeadlessChrome as a browser, not a bot (for tests that drive headless Chromium). */
   allowHeadless: boolish.default(false),
 })

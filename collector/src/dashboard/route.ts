@@ -12,10 +12,22 @@ const RANGES = new Set([1, 7, 30, 90])
 
 /**
  * The live dashboard: `GET /dashboard` (the page) and `GET /v1/dashboard?site=&days=`
- * (every panel's numbers in one answer, from the rollups). Guarded by the admin token.
+ * (every panel's numbers in one answer, from the rollups). Guarded by the dashboard
+ * token (which can run only these fixed queries) or the admin token.
  */
-export function mountDashboard(app: Hono, storage: Storage, adminToken: string, siteIds: string[]): void {
-  const requireAdmin = adminCheck(adminToken)
+export function mountDashboard(app: Hono, storage: Storage, tokens: string[], siteIds: string[]): void {
+  const checks = tokens.map(adminCheck)
+  const requireAdmin = (authorization: string | undefined) => {
+    const errors = checks.map((check) => {
+      try {
+        check(authorization)
+        return undefined
+      } catch (err) {
+        return err
+      }
+    })
+    if (errors.every((e) => e !== undefined)) throw errors[0]
+  }
   const page = readFileSync(PAGE_PATH)
 
   app.get('/dashboard', (c) => c.body(page, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }))
@@ -30,7 +42,7 @@ export function mountDashboard(app: Hono, storage: Storage, adminToken: string, 
       const panels = Object.keys(DASHBOARD_QUERIES) as DashboardPanel[]
       const results = await Promise.all(
         panels.map(async (panel) => {
-          const result = await storage.client.query({
+          const result = await storage.readClient.query({
             query: DASHBOARD_QUERIES[panel](storage.database),
             query_params: { site, days },
             format: 'JSONEachRow',

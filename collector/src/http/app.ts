@@ -9,6 +9,8 @@ import { errorResponse, RequestError } from './errors.js'
 
 export interface AppDeps extends BatchRouteDeps, OpsDeps {
   adminToken?: string
+  /** Lets the dashboard read its fixed queries, and nothing else. */
+  dashboardToken?: string
   /** The script-tag build, served at /tally.js when it has been built. */
   trackerPath?: string
 }
@@ -23,15 +25,16 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(null, 204, { ...corsHeaders(origin), ...PREFLIGHT_HEADERS })
   })
   app.post('/v1/batch', batchRoute(deps))
-  if (deps.adminToken) {
-    app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
-    mountDashboard(app, deps.storage, deps.adminToken, [...deps.sites.keys()])
-  }
+  if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
+  const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
+  if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()])
   mountOpsRoutes(app, deps)
 
+  let tracker: string | undefined // read once, on the first request after it was built
   app.get('/tally.js', (c) => {
-    if (!deps.trackerPath || !existsSync(deps.trackerPath)) return errorResponse(c, new RequestError(404, 'ERR_NOT_FOUND', 'the tracker is not built; run npm run build'))
-    return c.body(readFileSync(deps.trackerPath), 200, {
+    if (!tracker && deps.trackerPath && existsSync(deps.trackerPath)) tracker = readFileSync(deps.trackerPath, 'utf8')
+    if (!tracker) return errorResponse(c, new RequestError(404, 'ERR_NOT_FOUND', 'the tracker is not built; run npm run build'))
+    return c.body(tracker, 200, {
       'Content-Type': 'application/javascript; charset=utf-8',
       'Cache-Control': 'public, max-age=3600',
       'Access-Control-Allow-Origin': '*',

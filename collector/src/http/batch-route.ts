@@ -1,5 +1,4 @@
 import type { Context } from 'hono'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { batchEnvelopeSchema } from '../protocol/batch.js'
 import { LIMITS } from '../protocol/limits.js'
 import type { SiteConfig } from '../config/schema.js'
@@ -15,6 +14,7 @@ import { validateEvents } from '../ingest/validate-events.js'
 import { corsHeaders, type OriginPolicy } from './cors.js'
 import { RequestError, errorResponse } from './errors.js'
 import { readBody } from './read-body.js'
+import { clientIp, remoteAddress } from './client-ip.js'
 
 export interface BatchRouteDeps {
   sites: Map<string, SiteConfig>
@@ -50,7 +50,7 @@ export function batchRoute(deps: BatchRouteDeps) {
       const { valid, rejected } = validateEvents(envelope.events, body.length)
       const request = deps.enricher.forRequest({
         site,
-        ip: clientIp(c, deps.trustProxy),
+        ip: clientIp(c.req.header('x-forwarded-for'), () => remoteAddress(c), deps.trustProxy),
         userAgent: c.req.header('user-agent') ?? '',
         receivedAt,
         sentAt: envelope.sent_at,
@@ -64,13 +64,14 @@ export function batchRoute(deps: BatchRouteDeps) {
         payload: (JSON.stringify(r.raw) ?? 'undefined').slice(0, LIMITS.bytesPerEvent),
       }))
       await deps.spool.append(encodePayload({ events: rows, rejected: rejectedRows }))
-      deps.metrics.eventsAccepted += rows.length
-      deps.metrics.batchesAccepted++
       for (const r of rejected) deps.metrics.rejected(r.reason)
       const rejectedList = rejected.map(({ index, reason, message }) => ({ index, reason, message }))
       if (rows.length === 0) {
+        deps.metrics.requestError('ERR_BATCH_INVALID')
         return errorResponse(c, new RequestError(400, 'ERR_BATCH_INVALID', 'no event of the batch is valid'), { accepted: 0, rejected: rejectedList })
       }
+      deps.metrics.eventsAccepted += rows.length
+      deps.metrics.batchesAccepted++
       return c.json({ accepted: rows.length, rejected: rejectedList }, 202)
     } catch (err) {
       const failure = asRequestError(err)
@@ -102,18 +103,6 @@ function parseEnvelope(body: Buffer) {
 function bearer(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i)
   return match?.[1]
-}
-
-function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  try {
-    return getConnInfo(c).remote.address ?? ''
-  } catch {
-    return '' // not behind @hono/node-server (e.g. app.request in tests)
-  }
 }
 
 function asRequestError(err: unknown): RequestError {

@@ -6,13 +6,15 @@ import { adminCheck } from './admin-auth.js'
 
 /** One read-only statement: SELECT, WITH, SHOW, DESCRIBE, EXPLAIN; no INTO OUTFILE. */
 const READ_ONLY = /^\s*(select|with|show|describe|desc|explain)\b/i
-const FORBIDDEN = /\binto\s+outfile\b|;\s*\S/i
+// INTO OUTFILE is done by the engine's client side, which readonly does not cover.
+const FORBIDDEN = /outfile|;\s*\S/i
 
 /**
  * `POST /v1/sql` `{ query, params? }` → `{ rows }`, for analysts and the dashboard.
  * chDB holds its data folder for one process, so embedded data is queried through the
- * running collector. Guarded by the admin token; the statement check is a seatbelt
- * (the embedded engine shares one session, so `readonly` cannot be set per query there).
+ * running collector. Guarded by the admin token, and run on the read-only session
+ * (`storage.readClient`): no writes, no table functions; the statement check adds one
+ * statement only and no INTO OUTFILE.
  */
 export function sqlRoute(storage: Storage, adminToken: string) {
   const requireAdmin = adminCheck(adminToken)
@@ -23,7 +25,7 @@ export function sqlRoute(storage: Storage, adminToken: string) {
       if (typeof body.query !== 'string' || !READ_ONLY.test(body.query) || FORBIDDEN.test(body.query)) {
         throw new RequestError(400, 'ERR_QUERY', 'query must be one read-only statement')
       }
-      const result = await storage.client.query({
+      const result = await storage.readClient.query({
         query: body.query.replace(/;\s*$/, ''),
         query_params: (body.params ?? {}) as Record<string, unknown>,
         format: 'JSONEachRow',

@@ -24,7 +24,13 @@ describe('validateEvents', () => {
   it('refuses nested props and non-objects', () => {
     const out = validateEvents([good({ props: { a: { b: 1 } } }), 'hello', null], 1000)
     expect(out.valid).toHaveLength(0)
-    expect(out.rejected.map((r) => r.reason)).toEqual(['invalid:props.a', 'invalid:event', 'invalid:event'])
+    expect(out.rejected.map((r) => r.reason)).toEqual(['invalid:props', 'invalid:event', 'invalid:event'])
+    expect(out.rejected[0]!.message).toMatch(/^props\.a: /)
+  })
+
+  it('keeps reasons few whatever the sender invents (they become metric labels)', () => {
+    const events = Array.from({ length: 20 }, (_, i) => good({ props: { [`key_${i}_${Math.random()}`]: { nested: true } } }))
+    expect(new Set(validateEvents(events, 1000).rejected.map((r) => r.reason))).toEqual(new Set(['invalid:props']))
   })
 
   it('refuses an event over 32 KB', () => {

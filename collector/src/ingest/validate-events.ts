@@ -3,7 +3,7 @@ import { LIMITS } from '../protocol/limits.js'
 
 export interface EventRejection {
   index: number
-  /** Stable and short: `too_large`, or `invalid:<field path>`. */
+  /** Stable and of bounded variety: `too_large`, or `invalid:<top-level field>` (the detail is in `message`). */
   reason: string
   message: string
   raw: unknown
@@ -34,8 +34,10 @@ export function validateEvents(events: unknown[], bodyBytes: number): ValidatedE
       return
     }
     const issue = parsed.error.issues[0]!
+    // The reason names the top-level field only: a prop key is the sender's choice, and
+    // reasons become metric labels and LowCardinality values.
     const path = issue.path.join('.') || 'event'
-    rejected.push({ index, reason: `invalid:${path}`, message: `${path}: ${issue.message}`, raw })
+    rejected.push({ index, reason: `invalid:${String(issue.path[0] ?? 'event')}`, message: `${path}: ${issue.message}`, raw })
   })
   return { valid, rejected }
 }

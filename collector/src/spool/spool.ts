@@ -46,6 +46,8 @@ export class Spool {
   /** Serialises commit rounds and seals: one file operation at a time. */
   private chain: Promise<void> = Promise.resolve()
   private closed = false
+  /** Write + fsync rounds so far: far fewer than appends when requests arrive together. */
+  commitRounds = 0
 
   constructor(private readonly opts: SpoolOptions) {
     mkdirSync(opts.dir, { recursive: true })
@@ -138,6 +140,7 @@ export class Spool {
       const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data))
       await active.file.write(data, 0, data.length, active.bytes)
       await active.file.datasync()
+      this.commitRounds++
       active.bytes += data.length
       for (const p of batch) p.resolve()
       if (active.bytes >= this.opts.segmentBytes) await this.rotate()

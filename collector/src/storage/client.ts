@@ -8,6 +8,13 @@ export type StorageMode = 'embedded' | 'server'
 
 export interface Storage {
   client: ClickHouseClient
+  /**
+   * For analysts' and the dashboard's queries. Embedded: a second chDB session on the
+   * same folder with `readonly = 1` set for good (no writes, no table functions such as
+   * file() or url(), and it cannot be unset). Server: the same client; `/v1/sql` adds
+   * `readonly = 2` per query, and a read-only ClickHouse user is still the better guard.
+   */
+  readClient: ClickHouseClient
   mode: StorageMode
   /** The database holding Tally's tables. */
   database: string
@@ -29,13 +36,25 @@ export async function openStorage(config: Config): Promise<Storage> {
       // Server-side gzip of responses is not worth it for our small result sets.
       compression: { request: false, response: false },
     })
-    return { client, mode: 'server', database: clickhouse.database, close: () => client.close() }
+    return { client, readClient: client, mode: 'server', database: clickhouse.database, close: () => client.close() }
   }
   // Loaded lazily: the native engine is ~550 MB and server mode never needs it.
   const { createChdbConnection } = await import('chdb/connection')
   const path = resolve(join(config.dataDir, 'clickhouse'))
   mkdirSync(path, { recursive: true })
   // `connection` is chdb's hook into @clickhouse/client; its types lag the client's.
-  const client = createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0])
-  return { client, mode: 'embedded', database: clickhouse.database, close: () => client.close() }
+  const open = () => createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0])
+  const client = open()
+  const readClient = open() // sessions on the same folder coexist in one process
+  await readClient.command({ query: 'SET readonly = 1' })
+  return {
+    client,
+    readClient,
+    mode: 'embedded',
+    database: clickhouse.database,
+    close: async () => {
+      await readClient.close()
+      await client.close()
+    },
+  }
 }

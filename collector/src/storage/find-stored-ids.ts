@@ -3,8 +3,13 @@ import { TABLES, table } from './tables.js'
 
 /** Ids per lookup: keeps each query's parameters well under ClickHouse's 1 MiB URI limit. */
 const IDS_PER_QUERY = 5_000
-/** Slack around the batch's time range: a retried event's corrected time can differ slightly. */
-const WINDOW_MS = 60 * 60 * 1000
+/**
+ * How far apart in event time a repeat of an id may be and still be recognised. An SDK
+ * retry keeps the event's client time (its corrected time moves by milliseconds); a
+ * caller that chooses ids itself (e.g. from an order id) gets idempotency for repeats
+ * within this window, which keeps the lookup to a few days' partitions.
+ */
+export const DEDUP_WINDOW_MS = 7 * 24 * 60 * 60 * 1000
 
 export interface IdLookup {
   siteIds: string[]
@@ -29,8 +34,8 @@ export async function findStoredIds(client: ClickHouseClient, database: string, 
                 AND id IN {ids:Array(UUID)}`,
       query_params: {
         sites: lookup.siteIds,
-        from: lookup.minTs - WINDOW_MS,
-        to: lookup.maxTs + WINDOW_MS,
+        from: lookup.minTs - DEDUP_WINDOW_MS,
+        to: lookup.maxTs + DEDUP_WINDOW_MS,
         ids: lookup.ids.slice(i, i + IDS_PER_QUERY),
       },
       format: 'JSONEachRow',

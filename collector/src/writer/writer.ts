@@ -73,7 +73,8 @@ export class Writer {
         await this.pause(tick)
         continue
       }
-      if (!(await this.round())) await this.pause(writerBackoffMs(this.failures, this.opts.maxBackoffMs))
+      // No backoff pause once shutdown began: drain() takes over at once.
+      if (!(await this.round()) && this.running) await this.pause(writerBackoffMs(this.failures, this.opts.maxBackoffMs))
     }
   }
 

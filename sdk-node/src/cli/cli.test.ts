@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,11 +56,18 @@ describe('tally CLI', () => {
     const secretFile = await readFile(join(dir, 'h1.secret.json'), 'utf8')
     const key = JSON.parse(secretFile)
     expect(key).toEqual({ kid: 'h1', alg: 'HS256', secret: expect.stringMatching(/^.{43}$/) })
-    const tok = await run(['token', '--site', 's', '--json', '--scope', 'ingest read'], { TALLY_SIGNING_KEY: secretFile })
+    expect(gen.stderr + gen.stdout).not.toContain(key.secret) // never printed (CI logs keep output)
+    expect((await stat(join(dir, 'h1.secret.json'))).mode & 0o777).toBe(0o600)
+    await writeFile(join(dir, 'h1.secret.json'), 'old', { mode: 0o644 })
+    await chmod(join(dir, 'h1.secret.json'), 0o644)
+    expect((await run(['keygen', '--alg', 'HS256', '--kid', 'h1', '--force'])).code).toBe(0)
+    expect((await stat(join(dir, 'h1.secret.json'))).mode & 0o777).toBe(0o600) // --force does not keep a lax mode
+    const renewed = JSON.parse(await readFile(join(dir, 'h1.secret.json'), 'utf8'))
+    const tok = await run(['token', '--site', 's', '--json', '--scope', 'ingest read'], { TALLY_SIGNING_KEY: JSON.stringify(renewed) })
     const out = JSON.parse(tok.stdout)
     expect(out.expiresIn).toBe(300)
     expect(decodeJwt(out.token)).toMatchObject({ site: 's', scope: 'ingest read' })
-    await jwtVerify(out.token, new TextEncoder().encode(key.secret))
+    await jwtVerify(out.token, new TextEncoder().encode(renewed.secret))
     const fromFile = await run(['token', '--site', 's'], { TALLY_SIGNING_KEY_FILE: 'h1.secret.json' })
     expect(fromFile.code).toBe(0)
     const noPublic = await run(['jwks', 'h1.secret.json'])

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, TOKEN_ALGORITHMS, type TokenAlgorithm } from '@tally/collector/claims'
@@ -86,6 +86,8 @@ async function keygen(args: readonly string[], io: CliIo): Promise<number> {
     const path = join(dir, name)
     try {
       await writeFile(path, json(content), { mode, flag })
+      // An overwritten file keeps its old mode; a secret must not stay readable by others.
+      await chmod(path, mode)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TallyError('ERR_OPTIONS_INVALID', `${path} exists; pass --force to overwrite`)
       throw err
@@ -96,7 +98,7 @@ async function keygen(args: readonly string[], io: CliIo): Promise<number> {
     const secretPath = await write(`${key.kid}.secret.json`, key, 0o600)
     io.stderr(
       `wrote ${secretPath} (secret: your backend signs with it, and the collector verifies with it)\n` +
-        `collector config, under "keys": ${JSON.stringify(key)}\n`,
+        `collector config, under "keys": the contents of ${secretPath} ({ "kid", "alg": "HS256", "secret" })\n`,
     )
     io.stdout(`${key.kid}\n`)
     return 0

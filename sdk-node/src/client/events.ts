@@ -7,7 +7,8 @@ export type { WireEvent, WireProps }
 export interface EventContext {
   /**
    * Event id, a UUID. Default: a new random one. Give your own (e.g. derived from your
-   * order id) to make a call idempotent across processes: the collector stores an id once.
+   * order id) to make a call idempotent across processes: the collector stores an id once
+   * (repeats are recognised when their timestamps are within 7 days of each other).
    */
   id?: string
   /** When it happened, ms since the epoch or a `Date`. Default: now. */
