@@ -20,14 +20,6 @@ async function metric(name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN)
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 const count = async (where: string, params: Record<string, unknown> = {}) =>
   Number((await c.sql<{ n: string }>(`SELECT count() AS n FROM tally.events WHERE ${where}`, params))[0]!.n)
 
@@ -137,11 +129,12 @@ describe('POST /v1/batch', () => {
     const token = await c.token()
     expect((await sendBatch(c.url, events, { token })).status).toBe(202)
     expect((await sendBatch(c.url, events, { token })).status).toBe(202) // same ids, same flush window
-    await new Promise((r) => setTimeout(r, 1_000))
+    await c.waitForDrain()
     const duplicatesBefore = await metric('tally_events_duplicate_total')
     expect((await sendBatch(c.url, events.slice(0, 5), { token })).status).toBe(202) // after the first was written
-    // The writer saw the 5 repeats and skipped them (stored-id check), rather than not having run yet.
-    await waitUntil(async () => (await metric('tally_events_duplicate_total')) >= duplicatesBefore + 5)
+    await c.waitForDrain()
+    // The writer saw the 5 repeats and skipped them (stored-id check).
+    expect(await metric('tally_events_duplicate_total')).toBe(duplicatesBefore + 5)
     expect(await count(`path LIKE {p:String}`, { p: `/${marker}/%` })).toBe(20)
     const [rollup] = await c.sql<{ pv: string }>(`SELECT sum(pageviews) AS pv FROM tally.pages_daily WHERE path LIKE {p:String}`, { p: `/${marker}/%` })
     expect(Number(rollup!.pv)).toBe(20)

@@ -137,6 +137,17 @@ export class CollectorProcess {
     }
   }
 
+  /** Waits until the spool is empty: everything acknowledged so far is in ClickHouse, rollups included. */
+  async waitForDrain(timeoutMs = 20_000): Promise<void> {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      const ready = (await (await fetch(`${this.url}/readyz`)).json()) as { spool: { bytes: number; segments: number } }
+      if (ready.spool.bytes === 0 && ready.spool.segments === 0) return
+      if (Date.now() > until) throw new Error(`spool not drained: ${JSON.stringify(ready.spool)}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+
   private signal(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.child
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child?.exitCode ?? null)
