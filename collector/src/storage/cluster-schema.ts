@@ -1,0 +1,66 @@
+import { readMigrations, type Migration } from './migrate.js'
+
+/**
+ * The schema for a ClickHouse cluster, generated from the same numbered migrations as
+ * the single-node schema (never a second copy to keep in step):
+ * - every table becomes `<name>_local` with a Replicated* engine, plus a Distributed
+ *   `<name>` over it, so readers and the writer keep using the plain names;
+ * - materialized views read the shard's `events_local` and write the shard's
+ *   `<rollup>_local`: each shard rolls up its own events, and reading a rollup through
+ *   its Distributed table merges the shards' states (`sum`, `uniqMerge` stay exact);
+ * - plain views and the database get `ON CLUSTER` as they are.
+ * Events are sharded by visitor, so one visitor's session stays on one shard.
+ */
+export interface ClusterOptions {
+  cluster: string
+  /** ZooKeeper/Keeper path of the replicated tables; `{shard}`, `{replica}` come from the servers' macros. */
+  zooPath?: string
+}
+
+const TABLE = /^CREATE TABLE IF NOT EXISTS (\S+)\.(\w+)\s*\n/
+const ENGINE = /\bENGINE = (\w*MergeTree)\b(\([^)]*\))?/
+const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
+const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
+
+/** Sharding keys of the Distributed tables that are written to; the rest only read. */
+const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()' }
+
+export function clusterStatements(database: string, options: ClusterOptions, migrations: Migration[] = readMigrations(database)): string[] {
+  const on = `ON CLUSTER ${quoteCluster(options.cluster)}`
+  const zooPath = options.zooPath ?? '/clickhouse/tables/{shard}/{database}/{table}'
+  const tables = new Set<string>()
+  const out = [`CREATE DATABASE IF NOT EXISTS ${database} ${on} ENGINE = Atomic`]
+  for (const statement of migrations.flatMap((m) => m.statements)) {
+    const table = TABLE.exec(statement)
+    if (table) {
+      const [, db, name] = table
+      tables.add(name!)
+      const local = statement
+        .replace(TABLE, `CREATE TABLE IF NOT EXISTS ${db}.${name}_local ${on}\n`)
+        .replace(ENGINE, (_, engine: string, args?: string) => `ENGINE = Replicated${engine}('${zooPath}', '{replica}'${args ? `, ${args.slice(1, -1)}` : ''})`)
+        .replace(/\n?SETTINGS non_replicated_deduplication_window = \d+/, '') // replicated tables deduplicate by default
+      out.push(local)
+      out.push(`CREATE TABLE IF NOT EXISTS ${db}.${name} ${on} AS ${db}.${name}_local ENGINE = Distributed(${quoteCluster(options.cluster)}, ${db}, ${name}_local, ${SHARDING_KEY[name!] ?? 'rand()'})`)
+      continue
+    }
+    const mv = MATERIALIZED_VIEW.exec(statement)
+    if (mv) {
+      const [, db, name, targetDb, target] = mv
+      const body = statement.replace(MATERIALIZED_VIEW, '').replace(/\bFROM (\S+)\.(\w+)/g, (whole, fromDb: string, from: string) => (tables.has(from) ? `FROM ${fromDb}.${from}_local` : whole))
+      out.push(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name} ${on} TO ${targetDb}.${target}_local AS${body}`)
+      continue
+    }
+    const view = VIEW.exec(statement)
+    if (view) {
+      out.push(statement.replace(VIEW, `CREATE VIEW IF NOT EXISTS ${view[1]}.${view[2]} ${on} AS`))
+      continue
+    }
+    throw new Error(`no cluster form for this statement; teach cluster-schema.ts: ${statement.slice(0, 80)}`)
+  }
+  return out
+}
+
+function quoteCluster(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`cluster name "${name}" is not a plain identifier`)
+  return name
+}
