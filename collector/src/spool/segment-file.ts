@@ -1,4 +1,4 @@
-import { mkdir, open, rename } from 'node:fs/promises'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { syncDirectory } from './sync-directory.js'
 
@@ -14,6 +14,19 @@ export interface SegmentFile {
 export type OpenSegmentFile = (path: string) => Promise<SegmentFile>
 
 export const openSegmentFile: OpenSegmentFile = (path) => open(path, 'wx')
+
+/** Creates a segment file whose name survives a crash (the folder is fsynced), or none. */
+export async function createSegmentFile(openFile: OpenSegmentFile, path: string, dir: string): Promise<SegmentFile> {
+  const file = await openFile(path)
+  try {
+    await syncDirectory(dir)
+    return file
+  } catch (err) {
+    await file.close().catch(() => undefined)
+    await unlink(path).catch(() => undefined)
+    throw err
+  }
+}
 
 /**
  * Writes all of `data` at `position`. A write may take only part of the buffer (a

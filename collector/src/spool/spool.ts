@@ -1,11 +1,10 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
-import { readFile, unlink } from 'node:fs/promises'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SEGMENT_HEADER, decodeRecords, encodeRecord } from './record.js'
+import { SEGMENT_HEADER, encodeRecord } from './record.js'
 import { SpoolClosedError, SpoolFullError, retryAfterSeconds, writeFailure } from './errors.js'
-import { cutBack, openSegmentFile, quarantine, writeFully, type OpenSegmentFile, type SegmentFile } from './segment-file.js'
-import { syncDirectory } from './sync-directory.js'
-import { reportDamage, type DamageReport } from './segment-damage.js'
+import { createSegmentFile, cutBack, openSegmentFile, quarantine, writeFully, type OpenSegmentFile, type SegmentFile } from './segment-file.js'
+import { readSegmentRecords, type DamageReport, type SegmentRecords } from './read-segment.js'
 
 /** A sealed segment file, ready for the writer. */
 export interface Segment {
@@ -13,15 +12,6 @@ export interface Segment {
   path: string
   bytes: number
   createdAt: number
-}
-
-/** What a segment holds: every record that checks out, and how many bytes did not. */
-export interface SegmentRecords {
-  payloads: Buffer[]
-  /** Damaged bytes in the middle (the segment is quarantined, not deleted, on `remove`). */
-  skippedBytes: number
-  /** A torn record at the very end: a write that was never acknowledged. */
-  tornBytes: number
 }
 
 /** `logger` hears of damage, failed writes and quarantines; `onSkipped` counts bytes. */
@@ -120,14 +110,9 @@ export class Spool {
 
   /** Reads a sealed segment's records; damage and torn tails are logged and counted once. */
   async readRecords(segment: Segment): Promise<SegmentRecords> {
-    const data = await readFile(segment.path)
-    const decoded = decodeRecords(data)
-    let skippedBytes = this.checked.get(segment.seq)
-    if (skippedBytes === undefined) {
-      skippedBytes = reportDamage(segment.path, data.length, decoded, this.opts)
-      this.checked.set(segment.seq, skippedBytes)
-    }
-    return { payloads: decoded.payloads, skippedBytes, tornBytes: decoded.tornBytes }
+    const records = await readSegmentRecords(segment.path, this.checked.has(segment.seq) ? {} : this.opts)
+    this.checked.set(segment.seq, records.skippedBytes)
+    return records
   }
 
   /** Deletes a segment whose rows are safely in ClickHouse; a damaged one goes to `corrupt/`. */
@@ -189,16 +174,18 @@ export class Spool {
       return
     }
     for (const p of batch) p.resolve()
-    if (active.bytes >= this.opts.segmentBytes) await this.rotate()
+    if (active.bytes >= this.opts.segmentBytes) {
+      // Sealed even if closing fails: its records are committed.
+      await this.rotate().catch((err: unknown) => this.opts.logger?.warn('spool segment did not close', { segment: active.path, error: String(err) }))
+    }
   }
 
   private async activeSegment() {
     if (!this.active) {
       const seq = this.nextSeq++
       const path = join(this.opts.dir, segmentName(seq))
-      const file = await (this.opts.openFile ?? openSegmentFile)(path)
+      const file = await createSegmentFile(this.opts.openFile ?? openSegmentFile, path, this.opts.dir)
       this.active = { seq, path, file, bytes: 0, createdAt: Date.now() }
-      await syncDirectory(this.opts.dir) // the new file's name must survive a crash too
     }
     return this.active
   }

@@ -1,5 +1,15 @@
+import { readFile } from 'node:fs/promises'
 import type { Logger } from '../logger.js'
-import type { DecodedRecords } from './record.js'
+import { decodeRecords, type DecodedRecords } from './record.js'
+
+/** What a segment holds: every record that checks out, and how many bytes did not. */
+export interface SegmentRecords {
+  payloads: Buffer[]
+  /** Damaged bytes in the middle (the spool quarantines the segment, not deletes it). */
+  skippedBytes: number
+  /** A torn record at the very end: a write that was never acknowledged. */
+  tornBytes: number
+}
 
 /** Where the spool says what it could not read. */
 export interface DamageReport {
@@ -8,8 +18,15 @@ export interface DamageReport {
   onSkipped?: (bytes: number, segmentPath: string, kind: 'corrupt' | 'torn') => void
 }
 
-/** Logs and counts what a segment's decoding skipped; returns the damaged bytes in the middle. */
-export function reportDamage(path: string, size: number, decoded: DecodedRecords, report: DamageReport): number {
+/** Reads and decodes a segment file; what does not read as records goes to `report`. */
+export async function readSegmentRecords(path: string, report: DamageReport): Promise<SegmentRecords> {
+  const data = await readFile(path)
+  const decoded = decodeRecords(data)
+  const skippedBytes = reportDamage(path, data.length, decoded, report)
+  return { payloads: decoded.payloads, skippedBytes, tornBytes: decoded.tornBytes }
+}
+
+function reportDamage(path: string, size: number, decoded: DecodedRecords, report: DamageReport): number {
   const { logger, onSkipped } = report
   const skippedBytes = damagedBytes(decoded)
   if (skippedBytes > 0) {
@@ -33,6 +50,6 @@ export function reportDamage(path: string, size: number, decoded: DecodedRecords
   return skippedBytes
 }
 
-export function damagedBytes(decoded: DecodedRecords): number {
+function damagedBytes(decoded: DecodedRecords): number {
   return decoded.skipped.reduce((n, r) => n + r.to - r.from, 0)
 }
