@@ -41,7 +41,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
 
   const metrics = new Metrics()
   const spoolDir = join(dataDir, 'spool')
-  const spool = new Spool({ dir: spoolDir, maxBytes: config.spool.maxBytes, segmentBytes: config.spool.segmentBytes })
+  const spool = new Spool({ dir: spoolDir, ...config.spool, logger, onSkipped: (bytes) => void (metrics.spoolSkippedBytes += bytes) })
   const writer = new Writer({ spool, journalDir: spoolDir, storage, metrics, logger, ...config.writer })
   metrics.gauge('tally_spool_bytes', 'Bytes in the spool, not yet in ClickHouse.', () => spool.bytes)
   metrics.gauge('tally_spool_segments', 'Sealed spool segments waiting for the writer.', () => spool.segments().length)

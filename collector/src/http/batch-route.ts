@@ -6,7 +6,7 @@ import type { TokenVerifier } from '../auth/verify-token.js'
 import { TokenError } from '../auth/errors.js'
 import type { createEnricher } from '../enrich/index.js'
 import type { Spool } from '../spool/spool.js'
-import { SpoolClosedError, SpoolFullError } from '../spool/errors.js'
+import { SpoolClosedError, SpoolFullError, SpoolWriteError } from '../spool/errors.js'
 import { encodePayload } from '../spool/payload.js'
 import type { RejectedRow } from '../storage/rows.js'
 import type { Metrics } from '../metrics/metrics.js'
@@ -109,6 +109,7 @@ function asRequestError(err: unknown): RequestError {
   if (err instanceof RequestError) return err
   if (err instanceof TokenError) return new RequestError(401, err.code, err.message)
   if (err instanceof SpoolFullError) return new RequestError(503, 'ERR_SPOOL_FULL', err.message, { 'Retry-After': String(err.retryAfterSeconds) })
+  if (err instanceof SpoolWriteError) return new RequestError(503, 'ERR_SPOOL_UNAVAILABLE', err.message, { 'Retry-After': String(err.retryAfterSeconds) })
   if (err instanceof SpoolClosedError) return new RequestError(503, 'ERR_SHUTTING_DOWN', err.message, { 'Retry-After': '5' })
   console.error('[tally] unexpected error in POST /v1/batch', err)
   return new RequestError(500, 'ERR_INTERNAL', 'internal error')

@@ -10,6 +10,7 @@ export class Metrics {
   eventsWritten = 0
   batchesAccepted = 0
   writerErrors = 0
+  spoolSkippedBytes = 0
   readonly rejectedByReason = new Map<string, number>()
   readonly requestErrorsByCode = new Map<string, number>()
   private readonly insertBuckets = INSERT_BUCKETS_MS.map(() => 0)
@@ -51,6 +52,7 @@ export class Metrics {
     counter('tally_events_written_total', 'Events inserted into ClickHouse.', this.eventsWritten)
     counter('tally_events_duplicate_total', 'Events dropped by the writer because their id was already stored.', this.eventsDuplicate)
     counter('tally_writer_errors_total', 'Failed writer rounds (each is retried).', this.writerErrors)
+    counter('tally_spool_skipped_bytes_total', 'Spool bytes that read as no record (damage, torn tails); each logged.', this.spoolSkippedBytes)
     labelled('tally_events_rejected_total', 'Events refused by validation, by reason.', 'reason', this.rejectedByReason)
     labelled('tally_request_errors_total', 'Requests answered with an error, by code.', 'code', this.requestErrorsByCode)
     out.push('# HELP tally_insert_duration_ms ClickHouse insert latency.', '# TYPE tally_insert_duration_ms histogram')

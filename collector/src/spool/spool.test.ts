@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Spool } from './spool.js'
-import { decodeRecords } from './record.js'
 import { SpoolFullError } from './errors.js'
 
 const dir = () => mkdtempSync(join(tmpdir(), 'tally-spool-'))
@@ -12,7 +11,7 @@ const open = (d: string, over: Partial<{ maxBytes: number; segmentBytes: number 
 
 async function readAll(spool: Spool): Promise<string[]> {
   const out: string[] = []
-  for (const s of spool.segments()) out.push(...decodeRecords(await spool.readSegment(s)).payloads.map((p) => p.toString()))
+  for (const s of spool.segments()) out.push(...(await spool.readRecords(s)).payloads.map((p) => p.toString()))
   return out
 }
 
@@ -50,7 +49,7 @@ describe('Spool', () => {
     await spool.seal()
     const [segment] = spool.segments()
     appendFileSync(segment!.path, Buffer.from([50, 0, 0, 0, 1, 2, 3, 4, 65, 66])) // header says 50 bytes, 2 follow
-    const { payloads, tornBytes } = decodeRecords(await spool.readSegment(segment!))
+    const { payloads, tornBytes } = await spool.readRecords(segment!)
     expect(payloads.map(String)).toEqual(['whole'])
     expect(tornBytes).toBe(10)
   })

@@ -1,9 +1,10 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
-import { open, readFile, unlink, type FileHandle } from 'node:fs/promises'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { encodeRecord } from './record.js'
-import { SpoolClosedError, SpoolFullError } from './errors.js'
-import { syncDirectory } from './sync-directory.js'
+import { SEGMENT_HEADER, encodeRecord } from './record.js'
+import { SpoolClosedError, SpoolFullError, retryAfterSeconds, writeFailure } from './errors.js'
+import { createSegmentFile, cutBack, openSegmentFile, quarantine, writeFully, type OpenSegmentFile, type SegmentFile } from './segment-file.js'
+import { readSegmentRecords, type DamageReport, type SegmentRecords } from './read-segment.js'
 
 /** A sealed segment file, ready for the writer. */
 export interface Segment {
@@ -13,12 +14,15 @@ export interface Segment {
   createdAt: number
 }
 
-export interface SpoolOptions {
+/** `logger` hears of damage, failed writes and quarantines; `onSkipped` counts bytes. */
+export interface SpoolOptions extends DamageReport {
   dir: string
   /** Bytes on disk before appends are refused with SpoolFullError. */
   maxBytes: number
   /** The active segment is sealed once it reaches this size. */
   segmentBytes: number
+  /** Opens a new segment file; tests inject short writes and disk errors here. */
+  openFile?: OpenSegmentFile
 }
 
 interface Pending {
@@ -33,12 +37,14 @@ const segmentName = (seq: number) => `${String(seq).padStart(12, '0')}.seg`
 /**
  * The write-ahead log between `202 Accepted` and ClickHouse. Appends are grouped:
  * every request waiting while one fsync runs shares the next write + fsync, so the
- * cost of durability is per round, not per request. Segments are append-only files;
- * the writer reads sealed ones and deletes them once ClickHouse has their rows.
+ * cost of durability is per round, not per request. A round is all or nothing: if its
+ * write or fdatasync fails, the file is cut back to its last committed length and every
+ * append of the round is refused. The writer reads sealed segments and removes them
+ * once ClickHouse has their rows; a damaged one is kept in `corrupt/`.
  */
 export class Spool {
   private readonly sealed: Segment[] = []
-  private active: { seq: number; path: string; file: FileHandle; bytes: number; createdAt: number } | undefined
+  private active: { seq: number; path: string; file: SegmentFile; bytes: number; createdAt: number } | undefined
   private nextSeq: number
   private queued: Pending[] = []
   private queuedBytes = 0
@@ -46,6 +52,8 @@ export class Spool {
   /** Serialises commit rounds and seals: one file operation at a time. */
   private chain: Promise<void> = Promise.resolve()
   private closed = false
+  /** Damaged bytes per segment read so far: reported once, quarantined on remove. */
+  private readonly checked = new Map<number, number>()
   /** Write + fsync rounds so far: far fewer than appends when requests arrive together. */
   commitRounds = 0
 
@@ -73,7 +81,7 @@ export class Spool {
     return first === undefined ? 0 : Math.max(0, now - first)
   }
 
-  /** Resolves once `payload` is on disk (fsync). Throws SpoolFullError when full. */
+  /** Resolves once `payload` is on disk (fdatasync). Rejects with SpoolFullError when full. */
   append(payload: Buffer): Promise<void> {
     if (this.closed) return Promise.reject(new SpoolClosedError())
     const data = encodeRecord(payload)
@@ -100,13 +108,23 @@ export class Spool {
     return [...this.sealed]
   }
 
-  async readSegment(segment: Segment): Promise<Buffer> {
-    return readFile(segment.path)
+  /** Reads a sealed segment's records; damage and torn tails are logged and counted once. */
+  async readRecords(segment: Segment): Promise<SegmentRecords> {
+    const records = await readSegmentRecords(segment.path, this.checked.has(segment.seq) ? {} : this.opts)
+    this.checked.set(segment.seq, records.skippedBytes)
+    return records
   }
 
-  /** Deletes a segment whose rows are safely in ClickHouse. */
+  /** Deletes a segment whose rows are safely in ClickHouse; a damaged one goes to `corrupt/`. */
   async remove(segment: Segment): Promise<void> {
-    await unlink(segment.path)
+    const damaged = (this.checked.get(segment.seq) ?? (await this.readRecords(segment)).skippedBytes) > 0
+    if (damaged) {
+      const kept = await quarantine(segment.path, this.opts.dir)
+      this.opts.logger?.warn('damaged spool segment kept for inspection', { segment: kept })
+    } else {
+      await unlink(segment.path)
+    }
+    this.checked.delete(segment.seq)
     const at = this.sealed.findIndex((s) => s.seq === segment.seq)
     if (at >= 0) this.sealed.splice(at, 1)
   }
@@ -135,17 +153,30 @@ export class Spool {
     this.queued = []
     this.queuedBytes = 0
     if (batch.length === 0) return
+    let active: Spool['active']
     try {
-      const active = await this.activeSegment()
-      const data = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data))
-      await active.file.write(data, 0, data.length, active.bytes)
+      active = await this.activeSegment()
+      const parts = batch.map((p) => p.data)
+      if (active.bytes === 0) parts.unshift(SEGMENT_HEADER)
+      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+      await writeFully(active.file, data, active.bytes)
       await active.file.datasync()
       this.commitRounds++
       active.bytes += data.length
-      for (const p of batch) p.resolve()
-      if (active.bytes >= this.opts.segmentBytes) await this.rotate()
     } catch (err) {
-      for (const p of batch) p.reject(err)
+      if (active) {
+        this.opts.logger?.warn('spool write failed; nothing of the round was acknowledged', { segment: active.path, error: String(err) })
+        // A file that cannot be cut back is sealed as it is: its reader sees a torn tail.
+        if (!(await cutBack(active.file, active.bytes))) await this.rotate().catch(() => undefined)
+      }
+      const failure = writeFailure(err)
+      for (const p of batch) p.reject(failure)
+      return
+    }
+    for (const p of batch) p.resolve()
+    if (active.bytes >= this.opts.segmentBytes) {
+      // Sealed even if closing fails: its records are committed.
+      await this.rotate().catch((err: unknown) => this.opts.logger?.warn('spool segment did not close', { segment: active.path, error: String(err) }))
     }
   }
 
@@ -153,8 +184,7 @@ export class Spool {
     if (!this.active) {
       const seq = this.nextSeq++
       const path = join(this.opts.dir, segmentName(seq))
-      const file = await open(path, 'wx')
-      await syncDirectory(this.opts.dir) // the new file's name must survive a crash too
+      const file = await createSegmentFile(this.opts.openFile ?? openSegmentFile, path, this.opts.dir)
       this.active = { seq, path, file, bytes: 0, createdAt: Date.now() }
     }
     return this.active
@@ -164,12 +194,7 @@ export class Spool {
     const a = this.active
     if (!a) return
     this.active = undefined
-    await a.file.close()
     this.sealed.push({ seq: a.seq, path: a.path, bytes: a.bytes, createdAt: a.createdAt })
+    await a.file.close()
   }
-}
-
-/** Longer waits when more is backed up: 1 s per 64 MB, between 1 and 60 s. */
-function retryAfterSeconds(bytes: number): number {
-  return Math.min(60, Math.max(1, Math.ceil(bytes / (64 * 1024 * 1024))))
 }

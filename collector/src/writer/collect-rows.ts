@@ -21,7 +21,7 @@ export async function collectRows(spool: Spool, segments: Segment[]): Promise<Co
   const rejected: RejectedRow[][] = []
   let repeats = 0
   for (const segment of segments) {
-    const { payloads } = decodeRecords(await spool.readSegment(segment))
+    const { payloads } = await spool.readRecords(segment)
     const refused: RejectedRow[] = []
     for (const payload of payloads) {
       const decoded = decodePayload(payload)
