@@ -32,14 +32,25 @@ const DATA_ERROR_TYPES = new Set([
 const DATA_ERROR_PREFIX = 'CANNOT_PARSE_'
 
 export function classifyInsertError(err: unknown): InsertErrorKind {
-  if (!(err instanceof ClickHouseError)) return 'transient'
+  if (!isClickHouseError(err)) return 'transient'
   const type = err.type ?? ''
   return DATA_ERROR_TYPES.has(type) || type.startsWith(DATA_ERROR_PREFIX) ? 'data' : 'transient'
 }
 
 /** The engine's name for the error (`CANNOT_PARSE_UUID`), or `UNKNOWN`. */
 export function engineErrorType(err: unknown): string {
-  return err instanceof ClickHouseError && err.type ? err.type : 'UNKNOWN'
+  return isClickHouseError(err) && err.type ? err.type : 'UNKNOWN'
+}
+
+/**
+ * A ClickHouseError, also from a second copy of the client's module (chdb/connection
+ * can load its own): the engine's numeric `code` and its error name as `type`.
+ * A Node network error has a `code` such as ECONNRESET and no `type`.
+ */
+function isClickHouseError(err: unknown): err is ClickHouseError {
+  if (err instanceof ClickHouseError) return true
+  const e = err as { code?: unknown; type?: unknown } | null
+  return err instanceof Error && typeof e!.type === 'string' && typeof e!.code === 'string' && /^\d+$/.test(e!.code)
 }
 
 export function errorMessage(err: unknown): string {
