@@ -1,4 +1,4 @@
-import { TupleParam, type ClickHouseClient } from '@clickhouse/client'
+import type { ClickHouseClient } from '@clickhouse/client'
 import { TABLES, table } from './tables.js'
 
 /** Pairs per lookup: keeps each query's parameters well under ClickHouse's 1 MiB URI limit. */
@@ -13,8 +13,14 @@ export interface StoredEventKey {
  * Which of these (site, id) pairs are already stored? The writer asks before every
  * insert, so a retried batch or a replay after a crash is not counted twice, however
  * far apart in time the repeats are and whatever their `ts` says (up to the retention
- * of events). It reads `event_ids` (006_event_ids.sql) by its primary key (site_id, id):
- * a few granules per pair, no time range. Returns `key(site, id)` of the stored ones.
+ * of events). It reads `event_ids` (006_event_ids.sql) by its primary key (site_id, id),
+ * no time range. Returns `key(site, id)` of the stored ones.
+ *
+ * The query asks `site_id IN sites AND id IN ids` and the pairs are matched here: it
+ * uses the same primary key, and measured 3-5x faster than `(site_id, id) IN` an
+ * Array(Tuple) parameter, whose parsing alone costs ~60 ms for 5,000 pairs
+ * (test/bench/id-lookup.ts). An id stored for another site of the batch comes back
+ * too and is dropped by the pair match.
  */
 export async function findStoredIds(
   client: ClickHouseClient,
@@ -24,16 +30,21 @@ export async function findStoredIds(
   signal?: AbortSignal,
 ): Promise<Set<string>> {
   const found = new Set<string>()
+  const wanted = new Set(pairs.map((p) => key(p.site, p.id)))
   for (let i = 0; i < pairs.length; i += PAIRS_PER_QUERY) {
+    const chunk = pairs.slice(i, i + PAIRS_PER_QUERY)
     const result = await client.query({
       // Not `toString(id) AS id`: ClickHouse would apply that alias inside WHERE too.
       query: `SELECT DISTINCT site_id AS stored_site, toString(id) AS stored_id FROM ${table(database, TABLES.eventIds)}
-              WHERE (site_id, id) IN {pairs:Array(Tuple(String, UUID))}`,
-      query_params: { pairs: pairs.slice(i, i + PAIRS_PER_QUERY).map((p) => new TupleParam([p.site, p.id])) },
+              WHERE site_id IN {sites:Array(String)} AND id IN {ids:Array(UUID)}`,
+      query_params: { sites: [...new Set(chunk.map((p) => p.site))], ids: chunk.map((p) => p.id) },
       format: 'JSONEachRow',
       abort_signal: signal,
     })
-    for (const row of await result.json<{ stored_site: string; stored_id: string }>()) found.add(key(row.stored_site, row.stored_id))
+    for (const row of await result.json<{ stored_site: string; stored_id: string }>()) {
+      const k = key(row.stored_site, row.stored_id)
+      if (wanted.has(k)) found.add(k)
+    }
   }
   return found
 }
