@@ -40,7 +40,7 @@ const insertMs = await timed(() =>
                    'https://shop.example/', '/', 0, 'browser'
             FROM numbers({n:UInt64})`,
     query_params: { now, n: EVENTS },
-    clickhouse_settings: { max_insert_threads: 2 },
+    clickhouse_settings: { max_insert_threads: '2' },
   }),
 )
 console.log(`stored ${EVENTS.toLocaleString('en-US')} events (every view, event_ids included) in ${(insertMs / 1000).toFixed(1)} s`)

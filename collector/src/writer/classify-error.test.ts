@@ -8,7 +8,7 @@ import { classifyInsertError, engineErrorType } from './classify-error.js'
 
 // The data errors are provoked on the real engine (chDB), so the names are the ones it uses.
 const client = createClient({ connection: createChdbConnection({ path: mkdtempSync(join(tmpdir(), 'tally-classify-')) }) } as Parameters<typeof createClient>[0])
-const COLUMNS = ['id', 's', 'ts', 'n', 'm']
+const COLUMNS: [string, ...string[]] = ['id', 's', 'ts', 'n', 'm']
 beforeAll(() => client.command({ query: "CREATE TABLE t (id UUID, s String, ts DateTime64(3, 'UTC'), n UInt8, m Map(String, String)) ENGINE = MergeTree ORDER BY id" }))
 afterAll(() => client.close())
 
