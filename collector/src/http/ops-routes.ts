@@ -17,10 +17,16 @@ export interface OpsDeps {
 
 /** Spool lag above which the collector reports itself not ready (ms). */
 const READY_MAX_LAG_MS = 60_000
+/** Failed writer rounds in a row after which the collector reports itself not ready. */
+export const WRITER_FAILING_ROUNDS = 3
 /** A probe must answer fast, even when ClickHouse hangs; SELECT 1 also checks credentials. */
 const PING_TIMEOUT_MS = 1_000
 
-/** `/healthz` (the process answers), `/readyz` (ClickHouse reachable, spool not backed up), `/metrics`. */
+/**
+ * `/healthz` (the process answers), `/readyz` (ClickHouse reachable, migrations done,
+ * spool not backed up, writer not stuck: fewer than WRITER_FAILING_ROUNDS failed
+ * rounds in a row), `/metrics`.
+ */
 export function mountOpsRoutes(app: Hono, deps: OpsDeps): void {
   app.get('/healthz', (c) => c.json({ ok: true }))
 
@@ -32,9 +38,10 @@ export function mountOpsRoutes(app: Hono, deps: OpsDeps): void {
       clickhouse: ping.success ? 'ok' : `unreachable: ${errorMessage(ping)}`,
       schema: deps.schema.ready ? 'ok' : `migrations pending: ${deps.schema.lastError ?? 'starting'}`,
       spool: spoolBytes >= deps.spoolMaxBytes * 0.9 ? 'nearly full' : lagMs > READY_MAX_LAG_MS ? 'lagging' : 'ok',
+      writer: deps.writer.consecutiveFailures >= WRITER_FAILING_ROUNDS ? `failing: ${deps.writer.consecutiveFailures} rounds in a row: ${deps.writer.lastError ?? ''}` : 'ok',
       draining: deps.isDraining(),
     }
-    const ready = checks.clickhouse === 'ok' && deps.schema.ready && checks.spool === 'ok' && !checks.draining
+    const ready = checks.clickhouse === 'ok' && deps.schema.ready && checks.spool === 'ok' && checks.writer === 'ok' && !checks.draining
     return c.json({ ready, checks, spool: { bytes: spoolBytes, segments: deps.spool.segments().length, lag_ms: lagMs }, writer_error: deps.writer.lastError ?? null }, ready ? 200 : 503)
   })
 

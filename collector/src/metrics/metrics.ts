@@ -11,6 +11,11 @@ export class Metrics {
   batchesAccepted = 0
   writerErrors = 0
   spoolSkippedBytes = 0
+  /** Failed writer rounds since the last one that succeeded (a gauge). */
+  writerConsecutiveFailures = 0
+  /** Rows of rejected_events the engine refused even when well-formed (should stay 0). */
+  rejectedRowsDropped = 0
+  readonly quarantinedByReason = new Map<string, number>()
   readonly rejectedByReason = new Map<string, number>()
   readonly requestErrorsByCode = new Map<string, number>()
   private readonly insertBuckets = INSERT_BUCKETS_MS.map(() => 0)
@@ -21,6 +26,11 @@ export class Metrics {
 
   rejected(reason: string, n = 1): void {
     this.rejectedByReason.set(reason, (this.rejectedByReason.get(reason) ?? 0) + n)
+  }
+
+  /** An event the engine refused, isolated and kept in rejected_events (`engine:<ERROR_TYPE>`). */
+  quarantined(reason: string, n = 1): void {
+    this.quarantinedByReason.set(reason, (this.quarantinedByReason.get(reason) ?? 0) + n)
   }
 
   requestError(code: string): void {
@@ -53,6 +63,9 @@ export class Metrics {
     counter('tally_events_duplicate_total', 'Events dropped by the writer because their id was already stored.', this.eventsDuplicate)
     counter('tally_writer_errors_total', 'Failed writer rounds (each is retried).', this.writerErrors)
     counter('tally_spool_skipped_bytes_total', 'Spool bytes that read as no record (damage, torn tails); each logged.', this.spoolSkippedBytes)
+    out.push('# HELP tally_writer_consecutive_failures Failed writer rounds since the last success.', '# TYPE tally_writer_consecutive_failures gauge', `tally_writer_consecutive_failures ${this.writerConsecutiveFailures}`)
+    counter('tally_rejected_rows_dropped_total', 'Rows of rejected_events that ClickHouse refused even when well-formed (dropped, logged).', this.rejectedRowsDropped)
+    labelled('tally_events_quarantined_total', 'Events ClickHouse refused, isolated into rejected_events, by reason.', 'reason', this.quarantinedByReason)
     labelled('tally_events_rejected_total', 'Events refused by validation, by reason.', 'reason', this.rejectedByReason)
     labelled('tally_request_errors_total', 'Requests answered with an error, by code.', 'code', this.requestErrorsByCode)
     out.push('# HELP tally_insert_duration_ms ClickHouse insert latency.', '# TYPE tally_insert_duration_ms histogram')

@@ -18,20 +18,25 @@ describe('cluster schema', () => {
   it('is generated from the migrations: every single-node statement has its cluster form', () => {
     const single = readMigrations('tally').flatMap((m) => m.statements)
     const tables = single.filter((s) => s.startsWith('CREATE TABLE')).length
-    const views = single.length - tables
+    const alters = single.filter((s) => s.startsWith('ALTER TABLE')).length
+    const views = single.length - tables - alters
     expect(tables).toBeGreaterThan(5)
-    // database + (local + Distributed) per table + each view once
-    expect(statements).toHaveLength(1 + 2 * tables + views)
+    expect(alters).toBeGreaterThan(0)
+    // database + (local + Distributed) per table and per ALTER + each view or backfill once
+    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + views)
   })
 
   it('parses with the ClickHouse parser, statement by statement', async () => {
     for (const statement of statements) {
-      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toContain('Create')
+      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toMatch(/Create|Alter|Insert/)
     }
   })
 
   it('runs everything ON CLUSTER, replicates every table and puts a Distributed table in front', () => {
-    expect(statements.every((s) => s.includes('ON CLUSTER analytics'))).toBe(true)
+    // A backfill (INSERT … SELECT) runs once, through the Distributed tables.
+    expect(statements.filter((s) => !s.startsWith('INSERT INTO ')).every((s) => s.includes('ON CLUSTER analytics'))).toBe(true)
+    expect(statements).toContain('INSERT INTO tally.event_ids SELECT site_id, id, ts FROM tally.events')
+    expect(statements).toContain("ALTER TABLE tally.rejected_events_local ON CLUSTER analytics ADD COLUMN IF NOT EXISTS message String DEFAULT ''")
     const locals = statements.filter((s) => /^CREATE TABLE IF NOT EXISTS tally\.\w+_local /.test(s))
     expect(locals.every((s) => /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'\)/.test(s))).toBe(true)
     expect(locals.some((s) => s.includes('ReplicatedAggregatingMergeTree'))).toBe(true)

@@ -8,7 +8,10 @@ import { readMigrations, type Migration } from './migrate.js'
  * - materialized views read the shard's `events_local` and write the shard's
  *   `<rollup>_local`: each shard rolls up its own events, and reading a rollup through
  *   its Distributed table merges the shards' states (`sum`, `uniqMerge` stay exact);
- * - plain views and the database get `ON CLUSTER` as they are.
+ * - plain views and the database get `ON CLUSTER` as they are; `ALTER TABLE` runs
+ *   `ON CLUSTER` on both the local and the Distributed table;
+ * - `INSERT … SELECT` (a backfill) is kept as it is: run once, on one node, it reads
+ *   and writes through the Distributed tables.
  * Events are sharded by visitor, so one visitor's session stays on one shard.
  */
 export interface ClusterOptions {
@@ -21,6 +24,8 @@ const TABLE = /^CREATE TABLE IF NOT EXISTS (\S+)\.(\w+)\s*\n/
 const ENGINE = /\bENGINE = (\w*MergeTree)\b(\([^)]*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
+const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
+const INSERT_SELECT = /^INSERT INTO \S+ SELECT /
 
 /** Sharding keys of the Distributed tables that are written to; the rest only read. */
 const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()' }
@@ -38,7 +43,9 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
       const local = statement
         .replace(TABLE, `CREATE TABLE IF NOT EXISTS ${db}.${name}_local ${on}\n`)
         .replace(ENGINE, (_, engine: string, args?: string) => `ENGINE = Replicated${engine}('${zooPath}', '{replica}'${args ? `, ${args.slice(1, -1)}` : ''})`)
-        .replace(/\n?SETTINGS non_replicated_deduplication_window = \d+/, '') // replicated tables deduplicate by default
+        // replicated tables deduplicate by default: drop the setting (and SETTINGS if it was the only one)
+        .replace(/(,\s*)?non_replicated_deduplication_window = \d+/, '')
+        .replace(/\n?SETTINGS\s*$/, '')
       out.push(local)
       out.push(`CREATE TABLE IF NOT EXISTS ${db}.${name} ${on} AS ${db}.${name}_local ENGINE = Distributed(${quoteCluster(options.cluster)}, ${db}, ${name}_local, ${SHARDING_KEY[name!] ?? 'rand()'})`)
       continue
@@ -53,6 +60,16 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
     const view = VIEW.exec(statement)
     if (view) {
       out.push(statement.replace(VIEW, `CREATE VIEW IF NOT EXISTS ${view[1]}.${view[2]} ${on} AS`))
+      continue
+    }
+    const alter = ALTER.exec(statement)
+    if (alter) {
+      const [, db, name] = alter
+      for (const target of [`${name}_local`, name]) out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${target} ${on} `))
+      continue
+    }
+    if (INSERT_SELECT.test(statement)) {
+      out.push(statement)
       continue
     }
     throw new Error(`no cluster form for this statement; teach cluster-schema.ts: ${statement.slice(0, 80)}`)

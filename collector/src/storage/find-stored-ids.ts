@@ -1,46 +1,50 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { TABLES, table } from './tables.js'
 
-/** Ids per lookup: keeps each query's parameters well under ClickHouse's 1 MiB URI limit. */
-const IDS_PER_QUERY = 5_000
-/**
- * How far apart in event time a repeat of an id may be and still be recognised. An SDK
- * retry keeps the event's client time (its corrected time moves by milliseconds); a
- * caller that chooses ids itself (e.g. from an order id) gets idempotency for repeats
- * within this window, which keeps the lookup to a few days' partitions.
- */
-export const DEDUP_WINDOW_MS = 7 * 24 * 60 * 60 * 1000
+/** Pairs per lookup: keeps each query's parameters well under ClickHouse's 1 MiB URI limit. */
+const PAIRS_PER_QUERY = 5_000
 
-export interface IdLookup {
-  siteIds: string[]
-  ids: string[]
-  minTs: number
-  maxTs: number
+export interface StoredEventKey {
+  site: string
+  id: string
 }
 
 /**
- * Which of these event ids are already in `events`? The writer asks before every insert,
- * so a retried batch or a replay after a crash is not counted twice. The bloom filter
- * index on `id` and the (site_id, ts) order key keep it to a few granules.
+ * Which of these (site, id) pairs are already stored? The writer asks before every
+ * insert, so a retried batch or a replay after a crash is not counted twice, however
+ * far apart in time the repeats are and whatever their `ts` says (up to the retention
+ * of events). It reads `event_ids` (006_event_ids.sql) by its primary key (site_id, id),
+ * no time range. Returns `key(site, id)` of the stored ones.
+ *
+ * The query asks `site_id IN sites AND id IN ids` and the pairs are matched here: it
+ * uses the same primary key, and measured 3-5x faster than `(site_id, id) IN` an
+ * Array(Tuple) parameter, whose parsing alone costs ~60 ms for 5,000 pairs
+ * (test/bench/id-lookup.ts). An id stored for another site of the batch comes back
+ * too and is dropped by the pair match.
  */
-export async function findStoredIds(client: ClickHouseClient, database: string, lookup: IdLookup): Promise<Set<string>> {
+export async function findStoredIds(
+  client: ClickHouseClient,
+  database: string,
+  pairs: StoredEventKey[],
+  key: (site: string, id: string) => string,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const found = new Set<string>()
-  for (let i = 0; i < lookup.ids.length; i += IDS_PER_QUERY) {
+  const wanted = new Set(pairs.map((p) => key(p.site, p.id)))
+  for (let i = 0; i < pairs.length; i += PAIRS_PER_QUERY) {
+    const chunk = pairs.slice(i, i + PAIRS_PER_QUERY)
     const result = await client.query({
       // Not `toString(id) AS id`: ClickHouse would apply that alias inside WHERE too.
-      query: `SELECT toString(id) AS stored_id FROM ${table(database, TABLES.events)}
-              WHERE site_id IN {sites:Array(String)}
-                AND ts BETWEEN fromUnixTimestamp64Milli({from:Int64}) AND fromUnixTimestamp64Milli({to:Int64})
-                AND id IN {ids:Array(UUID)}`,
-      query_params: {
-        sites: lookup.siteIds,
-        from: lookup.minTs - DEDUP_WINDOW_MS,
-        to: lookup.maxTs + DEDUP_WINDOW_MS,
-        ids: lookup.ids.slice(i, i + IDS_PER_QUERY),
-      },
+      query: `SELECT DISTINCT site_id AS stored_site, toString(id) AS stored_id FROM ${table(database, TABLES.eventIds)}
+              WHERE site_id IN {sites:Array(String)} AND id IN {ids:Array(UUID)}`,
+      query_params: { sites: [...new Set(chunk.map((p) => p.site))], ids: chunk.map((p) => p.id) },
       format: 'JSONEachRow',
+      abort_signal: signal,
     })
-    for (const row of await result.json<{ stored_id: string }>()) found.add(row.stored_id)
+    for (const row of await result.json<{ stored_site: string; stored_id: string }>()) {
+      const k = key(row.stored_site, row.stored_id)
+      if (wanted.has(k)) found.add(k)
+    }
   }
   return found
 }

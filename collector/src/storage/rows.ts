@@ -54,6 +54,8 @@ export interface RejectedRow {
   reason: string
   /** The refused event as sent (JSON, truncated to 32 KB). */
   payload: string
+  /** Why, when the reason alone does not say (the engine's message); '' when absent. */
+  message?: string
 }
 
 /**
@@ -76,6 +78,7 @@ export type EventTuple = EventRow[keyof EventRow][]
 export const EVENT_ID = 0
 export const EVENT_SITE = 1
 export const EVENT_TS = 4
+export const EVENT_RECEIVED_AT = 5
 
 export function toEventTuple(row: EventRow): EventTuple {
   return EVENT_COLUMNS.map((column) => row[column])

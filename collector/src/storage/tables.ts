@@ -2,6 +2,8 @@
 export const TABLES = {
   events: 'events',
   rejectedEvents: 'rejected_events',
+  /** (site_id, id) of every stored event, for the writer's idempotency check (006). */
+  eventIds: 'event_ids',
   migrations: 'schema_migrations',
 } as const
 

@@ -1,15 +1,26 @@
-import { EVENT_ID, type EventTuple, type RejectedRow } from '../storage/rows.js'
+import { EVENT_ID, EVENT_SITE, type EventTuple, type RejectedRow } from '../storage/rows.js'
 import type { Segment, Spool } from '../spool/spool.js'
-import { decodeRecords } from '../spool/record.js'
 import { decodePayload } from '../spool/payload.js'
 
 export interface CollectedRows {
-  /** Event tuples in spool order, each id once (the first wins). */
+  /** Event tuples in spool order, each (site, id) once (the first wins). */
   events: EventTuple[]
-  /** Events dropped because their id came earlier in the same round. */
+  /** Events dropped because their (site, id) came earlier in the same round. */
   repeats: number
   /** Refused events, one list per segment. */
   rejected: RejectedRow[][]
+}
+
+/**
+ * An event's identity: ids are chosen by senders, so they are unique per site only.
+ * The same id sent for two sites is two events.
+ */
+export function eventKey(site: string, id: string): string {
+  return `${site}\u0000${id}`
+}
+
+export function tupleKey(tuple: EventTuple): string {
+  return eventKey(tuple[EVENT_SITE] as string, tuple[EVENT_ID] as string)
 }
 
 /**
@@ -26,10 +37,10 @@ export async function collectRows(spool: Spool, segments: Segment[]): Promise<Co
     for (const payload of payloads) {
       const decoded = decodePayload(payload)
       for (const tuple of decoded.events) {
-        const id = (tuple[EVENT_ID] as string).toLowerCase()
-        tuple[EVENT_ID] = id
-        if (events.has(id)) repeats++
-        else events.set(id, tuple)
+        tuple[EVENT_ID] = (tuple[EVENT_ID] as string).toLowerCase()
+        const key = tupleKey(tuple)
+        if (events.has(key)) repeats++
+        else events.set(key, tuple)
       }
       refused.push(...decoded.rejected)
     }

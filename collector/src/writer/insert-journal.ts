@@ -9,13 +9,16 @@ import { syncDirectory } from '../spool/sync-directory.js'
  * ClickHouse took the rows but before the segments were deleted, the restart replays
  * the same block with the same `insert_deduplication_token`: `events` and every rollup
  * table skip it if they have it, and take it if they do not (a crash between the table
- * and its materialized views). `excluded` are the ids found already stored when the
- * insert was planned, so the replayed block is identical.
+ * and its materialized views). `excluded` are the (site, id) pairs found already stored
+ * when the insert was planned, so the replayed block is identical; and since the block
+ * is identical, a block the engine refuses is bisected the same way again, into the
+ * same sub-blocks with the same derived tokens (see insert-block.ts).
  */
 export interface PlannedInsert {
   token: string
   seqs: number[]
-  excluded: string[]
+  /** [site, id] pairs; a journal of the previous version holds bare ids (any site). */
+  excluded: ([string, string] | string)[]
 }
 
 export class InsertJournal {
@@ -35,7 +38,7 @@ export class InsertJournal {
   }
 
   /** Durably records the plan (write to a temporary file, fsync, rename). */
-  async write(seqs: number[], excluded: string[]): Promise<PlannedInsert> {
+  async write(seqs: number[], excluded: [string, string][]): Promise<PlannedInsert> {
     const plan = { token: randomUUID(), seqs, excluded }
     const tmp = `${this.path}.tmp`
     const file = await open(tmp, 'w')

@@ -1,13 +1,14 @@
 import type { Storage } from '../storage/client.js'
 import { findStoredIds } from '../storage/find-stored-ids.js'
-import { TABLES, table } from '../storage/tables.js'
-import { EVENT_COLUMNS, EVENT_ID, EVENT_SITE, EVENT_TS } from '../storage/rows.js'
+import { EVENT_ID, EVENT_SITE } from '../storage/rows.js'
 import type { Spool, Segment } from '../spool/spool.js'
 import type { Metrics } from '../metrics/metrics.js'
 import type { Logger } from '../logger.js'
 import { writerBackoffMs } from './backoff.js'
-import { collectRows, type CollectedRows } from './collect-rows.js'
+import { errorMessage } from './classify-error.js'
+import { collectRows, eventKey, tupleKey } from './collect-rows.js'
 import { InsertJournal, type PlannedInsert } from './insert-journal.js'
+import { storeRound, type StoreContext } from './store-round.js'
 
 export interface WriterOptions {
   spool: Spool
@@ -25,21 +26,29 @@ export interface WriterOptions {
 }
 
 /**
- * Drains the spool into ClickHouse. A round: read sealed segments, drop ids already
- * stored (client retries), journal the planned insert, insert it in one JSONEachRow
- * insert with a deduplication token, and only then delete the segments. A failed round
- * is retried with backoff; a journalled round is replayed first after a restart.
+ * Drains the spool into ClickHouse. A round: read sealed segments, drop (site, id)
+ * pairs already stored (client retries), journal the planned insert, insert it with a
+ * deduplication token (isolating rows the engine refuses, see store-round.ts), and
+ * only then delete the segments. A failed round is retried with backoff; a journalled
+ * round is replayed first, after a failure as after a restart.
  */
 export class Writer {
   private running = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
   private failures = 0
+  /** Aborts whatever is in flight once the drain deadline is reached. */
+  private readonly abort = new AbortController()
   private readonly journal: InsertJournal
   lastError: string | undefined
 
   constructor(private readonly opts: WriterOptions) {
     this.journal = new InsertJournal(opts.journalDir)
+  }
+
+  /** Failed rounds since the last one that succeeded. */
+  get consecutiveFailures(): number {
+    return this.failures
   }
 
   start(): void {
@@ -48,15 +57,27 @@ export class Writer {
     this.loop = this.run()
   }
 
-  /** Stops the loop, then writes everything left in the spool (shutdown). */
+  /**
+   * Stops the loop, then writes what is left in the spool (shutdown). Returns by the
+   * deadline whatever ClickHouse does: retries stop, and an insert in flight is aborted.
+   * What is not written stays in the spool (and a plan in the journal) for the next start.
+   */
   async drain(deadlineMs: number): Promise<boolean> {
     this.running = false
     this.wake?.()
-    await this.loop
     const until = Date.now() + deadlineMs
-    await this.opts.spool.seal()
-    while (this.hasWork() && Date.now() < until) {
-      if (!(await this.round())) await sleep(Math.min(1000, writerBackoffMs(this.failures, this.opts.maxBackoffMs)))
+    const timer = setTimeout(() => this.abort.abort(new Error('drain deadline reached')), deadlineMs)
+    try {
+      await this.loop
+      await this.opts.spool.seal()
+      while (this.hasWork() && !this.abort.signal.aborted) {
+        if (await this.round()) continue
+        const left = until - Date.now()
+        if (left <= 0) break
+        await sleep(Math.min(left, 1000, writerBackoffMs(this.failures, this.opts.maxBackoffMs)))
+      }
+    } finally {
+      clearTimeout(timer)
     }
     return !this.hasWork()
   }
@@ -78,19 +99,21 @@ export class Writer {
     }
   }
 
-  /** One insert: a journalled one left by a crash, else up to `segmentsPerRound` segments. */
+  /** One round: a journalled one left by a failure or a crash, else up to `segmentsPerRound` segments. */
   private async round(): Promise<boolean> {
     try {
       const pending = this.journal.read()
       if (pending) await this.replay(pending)
       else await this.writeNext(this.opts.spool.segments().slice(0, this.opts.segmentsPerRound ?? 8))
       this.failures = 0
+      this.opts.metrics.writerConsecutiveFailures = 0
       this.lastError = undefined
       return true
     } catch (err) {
       this.failures++
       this.opts.metrics.writerErrors++
-      this.lastError = err instanceof Error ? err.message : String(err)
+      this.opts.metrics.writerConsecutiveFailures = this.failures
+      this.lastError = errorMessage(err)
       this.opts.logger.warn('writer round failed; will retry', { attempt: this.failures, error: this.lastError })
       return false
     }
@@ -98,12 +121,14 @@ export class Writer {
 
   private async writeNext(segments: Segment[]): Promise<void> {
     const rows = await collectRows(this.opts.spool, segments)
-    const stored = await this.storedIds(rows)
+    const pairs = rows.events.map((r) => ({ site: r[EVENT_SITE] as string, id: r[EVENT_ID] as string }))
+    const stored = pairs.length === 0 ? new Set<string>() : await findStoredIds(this.opts.storage.client, this.opts.storage.database, pairs, eventKey, this.abort.signal)
+    const excluded = rows.events.filter((r) => stored.has(tupleKey(r))).map((r): [string, string] => [r[EVENT_SITE] as string, r[EVENT_ID] as string])
     const plan = await this.journal.write(
       segments.map((s) => s.seq),
-      [...stored],
+      excluded,
     )
-    await this.insert(plan, rows)
+    await storeRound(this.context(), plan, rows)
     await this.finish(segments)
   }
 
@@ -111,8 +136,8 @@ export class Writer {
     const segments = this.opts.spool.segments().filter((s) => plan.seqs.includes(s.seq))
     // Segments are deleted only after a successful insert: if some are gone, it succeeded.
     if (segments.length === plan.seqs.length) {
-      this.opts.logger.info('replaying the insert that was in flight at the last stop', { segments: plan.seqs.length })
-      await this.insert(plan, await collectRows(this.opts.spool, segments))
+      this.opts.logger.info('replaying the planned insert (after a failed round or a restart)', { segments: plan.seqs.length })
+      await storeRound(this.context(), plan, await collectRows(this.opts.spool, segments))
     }
     await this.finish(segments)
   }
@@ -122,43 +147,9 @@ export class Writer {
     await this.journal.clear()
   }
 
-  private async insert(plan: PlannedInsert, rows: CollectedRows): Promise<void> {
-    const { storage, metrics } = this.opts
-    const excluded = new Set(plan.excluded)
-    const fresh = excluded.size === 0 ? rows.events : rows.events.filter((r) => !excluded.has(r[EVENT_ID] as string))
-    metrics.eventsDuplicate += rows.repeats + rows.events.length - fresh.length
-    const settings = (token: string) => ({ insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const })
-    if (fresh.length > 0) {
-      const started = performance.now()
-      await storage.client.insert({
-        table: table(storage.database, TABLES.events),
-        values: fresh,
-        format: 'JSONCompactEachRow',
-        columns: [...EVENT_COLUMNS],
-        clickhouse_settings: settings(plan.token),
-      })
-      metrics.insertLatency(performance.now() - started)
-      metrics.eventsWritten += fresh.length
-    }
-    for (const [i, rejected] of rows.rejected.entries()) {
-      if (rejected.length === 0) continue
-      await storage.client.insert({ table: table(storage.database, TABLES.rejectedEvents), values: rejected, format: 'JSONEachRow', clickhouse_settings: settings(`${plan.token}:rejected:${i}`) })
-    }
-  }
-
-  private async storedIds(rows: CollectedRows): Promise<Set<string>> {
-    if (rows.events.length === 0) return new Set()
-    let minTs = Infinity
-    let maxTs = -Infinity
-    const sites = new Set<string>()
-    for (const row of rows.events) {
-      const ts = row[EVENT_TS] as number
-      if (ts < minTs) minTs = ts
-      if (ts > maxTs) maxTs = ts
-      sites.add(row[EVENT_SITE] as string)
-    }
-    const ids = rows.events.map((r) => r[EVENT_ID] as string)
-    return findStoredIds(this.opts.storage.client, this.opts.storage.database, { siteIds: [...sites], ids, minTs, maxTs })
+  private context(): StoreContext {
+    const { storage, metrics, logger } = this.opts
+    return { storage, metrics, logger, signal: this.abort.signal }
   }
 
   private pause(ms: number): Promise<void> {
