@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const collector = await startCollector(config, { logger, configDir })
 
   if (setup) {
-    const token = await devToken(setup)
+    const token = await devToken(setup, 86_400, 'server') // for curl: a terminal is a backend
     const event = JSON.stringify({
       sent_at: 0,
       events: [{ id: '__ID__', type: 'pageview', name: 'pageview', ts: 0, anon_id: 'curl-visitor', url: 'http://example.test/hello' }],
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 Tally collector ready at ${collector.url} (storage: ${collector.storage.mode}, data: ${config.dataDir})
 Dev mode: site "${DEV_SITE}", any origin. Set TALLY_CONFIG for real sites and keys.
 
-Dev token (24 h):
+Dev token (24 h; scope "ingest server": for curl and backends, never for a page):
   ${token}
 
 Send a page view:
