@@ -1,5 +1,6 @@
 import { startCollector } from './collector.js'
 import { ConfigError, loadConfig } from './config/load.js'
+import { DataFolderLockedError } from './data-lock.js'
 import { devConfig, devToken, loadDevSetup, DEV_SITE } from './dev-setup.js'
 import { createLogger } from './logger.js'
 
@@ -53,7 +54,7 @@ Read the rollup with SQL (admin token in ${dataDir}/dev.json):
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`[tally] ${err.message}`)
+  if (err instanceof ConfigError || err instanceof DataFolderLockedError) console.error(`[tally] ${err.message}`)
   else console.error('[tally] failed to start:', err)
   process.exit(1)
 })
