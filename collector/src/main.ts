@@ -8,6 +8,9 @@ import { createLogger } from './logger.js'
  * `npm start`: the collector on the embedded engine (or CLICKHOUSE_URL). With no
  * TALLY_CONFIG it runs in dev mode and prints a token and a curl line that work.
  */
+/** Past the drain deadline: the listener's 5 s for open connections, and closing the storage. */
+const SHUTDOWN_MARGIN_MS = 10_000
+
 async function main(): Promise<void> {
   const logger = createLogger(process.env.TALLY_LOG !== 'off')
   const dev = !process.env.TALLY_CONFIG
@@ -45,8 +48,15 @@ Read the rollup with SQL (admin token in ${dataDir}/dev.json):
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info('draining', { signal })
-    await collector.close()
+    const { drainTimeoutMs } = config.shutdown
+    logger.info('draining', { signal, drainTimeoutMs })
+    // A backstop: whatever hangs past the deadline (open connections get 5 s, then the
+    // storage closes), the process goes; the spool keeps what was not inserted.
+    setTimeout(() => {
+      logger.warn('shutdown overran its deadline; exiting, the spool is replayed on the next start', { drainTimeoutMs })
+      process.exit(1)
+    }, drainTimeoutMs + SHUTDOWN_MARGIN_MS).unref()
+    await collector.close(drainTimeoutMs)
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
