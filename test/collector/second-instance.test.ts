@@ -28,7 +28,7 @@ for (const [mode, env] of [
     const output = failure.message.split('\n').slice(1).join('\n').trim()
     expect(failure.message).toMatch(/^collector exited \(1\) before listening/)
     expect(output).toBe(`[tally] another collector (pid ${first.pid}) holds the data folder ${join(first.dataDir, 'data')}`)
-    expect(ms).toBeLessThan(10_000) // a process start, not the engine's ~20 s of retries
+    expect(ms).toBeLessThan(15_000) // a process start (slow on a loaded machine), not the engine's ~20 s of retries
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200)
   })
 }
