@@ -13,6 +13,7 @@ import { Metrics } from './metrics/metrics.js'
 import { OriginPolicy } from './http/cors.js'
 import { createApp } from './http/app.js'
 import { createLogger, type Logger } from './logger.js'
+import { lockDataFolder } from './data-lock.js'
 
 export interface RunningCollector {
   url: string
@@ -34,6 +35,8 @@ const TRACKER_PATH = join(fileURLToPath(import.meta.url), '..', '..', '..', 'sdk
 export async function startCollector(config: Config, options: StartOptions = {}): Promise<RunningCollector> {
   const logger = options.logger ?? createLogger()
   const dataDir = resolve(config.dataDir)
+  // Before anything opens the folder. Throws DataFolderLockedError; released at close or exit.
+  const lock = lockDataFolder(dataDir)
   const keys = await loadVerificationKeys(config.keys, options.configDir ?? process.cwd())
   const verifier = createTokenVerifier({ keys, ...config.token, knownSites: config.sites.map((s) => s.id) })
   const storage = await openStorage({ ...config, dataDir })
@@ -86,6 +89,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
       const drained = await writer.drain(deadlineMs)
       if (!drained) logger.warn('spool not fully drained at shutdown; it is replayed on the next start', { bytes: spool.bytes })
       await storage.close()
+      lock.release()
     },
   }
 }

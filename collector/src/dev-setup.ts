@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SignJWT } from 'jose'
-import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST } from './protocol/claims.js'
+import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST, SCOPE_SERVER } from './protocol/claims.js'
 
 /**
  * `npm start` with no configuration: a dev site `demo` (any origin) and an HS256 key
@@ -44,9 +44,14 @@ export function devConfig(setup: DevSetup) {
   }
 }
 
-/** A token for the dev site, signed with the dev secret. */
-export async function devToken(setup: DevSetup, ttlSeconds = 86_400): Promise<string> {
-  return new SignJWT({ [CLAIM_SITE]: DEV_SITE, [CLAIM_SCOPE]: SCOPE_INGEST })
+/**
+ * A token for the dev site, signed with the dev secret. `server`: the curl line printed
+ * at start-up, a terminal acting as a backend (its events are server events, so curl's
+ * UA is not flagged as a bot). The example page's tokens are `browser`: `ingest` only.
+ */
+export async function devToken(setup: DevSetup, ttlSeconds = 86_400, kind: 'server' | 'browser' = 'browser'): Promise<string> {
+  const scope = kind === 'server' ? `${SCOPE_INGEST} ${SCOPE_SERVER}` : SCOPE_INGEST
+  return new SignJWT({ [CLAIM_SITE]: DEV_SITE, [CLAIM_SCOPE]: scope })
     .setProtectedHeader({ alg: 'HS256', kid: DEV_KID, typ: 'JWT' })
     .setIssuer(DEFAULT_ISSUER)
     .setAudience(DEFAULT_AUDIENCE)

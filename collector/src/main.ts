@@ -1,5 +1,6 @@
 import { startCollector } from './collector.js'
 import { ConfigError, loadConfig } from './config/load.js'
+import { DataFolderLockedError } from './data-lock.js'
 import { devConfig, devToken, loadDevSetup, DEV_SITE } from './dev-setup.js'
 import { createLogger } from './logger.js'
 
@@ -7,6 +8,9 @@ import { createLogger } from './logger.js'
  * `npm start`: the collector on the embedded engine (or CLICKHOUSE_URL). With no
  * TALLY_CONFIG it runs in dev mode and prints a token and a curl line that work.
  */
+/** Past the drain deadline: the listener's 5 s for open connections, and closing the storage. */
+const SHUTDOWN_MARGIN_MS = 10_000
+
 async function main(): Promise<void> {
   const logger = createLogger(process.env.TALLY_LOG !== 'off')
   const dev = !process.env.TALLY_CONFIG
@@ -16,7 +20,7 @@ async function main(): Promise<void> {
   const collector = await startCollector(config, { logger, configDir })
 
   if (setup) {
-    const token = await devToken(setup)
+    const token = await devToken(setup, 86_400, 'server') // for curl: a terminal is a backend
     const event = JSON.stringify({
       sent_at: 0,
       events: [{ id: '__ID__', type: 'pageview', name: 'pageview', ts: 0, anon_id: 'curl-visitor', url: 'http://example.test/hello' }],
@@ -26,7 +30,7 @@ async function main(): Promise<void> {
 Tally collector ready at ${collector.url} (storage: ${collector.storage.mode}, data: ${config.dataDir})
 Dev mode: site "${DEV_SITE}", any origin. Set TALLY_CONFIG for real sites and keys.
 
-Dev token (24 h):
+Dev token (24 h; scope "ingest server": for curl and backends, never for a page):
   ${token}
 
 Send a page view:
@@ -44,8 +48,15 @@ Read the rollup with SQL (admin token in ${dataDir}/dev.json):
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info('draining', { signal })
-    await collector.close()
+    const { drainTimeoutMs } = config.shutdown
+    logger.info('draining', { signal, drainTimeoutMs })
+    // A backstop: whatever hangs past the deadline (open connections get 5 s, then the
+    // storage closes), the process goes; the spool keeps what was not inserted.
+    setTimeout(() => {
+      logger.warn('shutdown overran its deadline; exiting, the spool is replayed on the next start', { drainTimeoutMs })
+      process.exit(1)
+    }, drainTimeoutMs + SHUTDOWN_MARGIN_MS).unref()
+    await collector.close(drainTimeoutMs)
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
@@ -53,7 +64,7 @@ Read the rollup with SQL (admin token in ${dataDir}/dev.json):
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`[tally] ${err.message}`)
+  if (err instanceof ConfigError || err instanceof DataFolderLockedError) console.error(`[tally] ${err.message}`)
   else console.error('[tally] failed to start:', err)
   process.exit(1)
 })

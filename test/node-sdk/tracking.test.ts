@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SignJWT } from 'jose'
 import { startCollector, type CollectorProcess } from '../support/collector-process.js'
 import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy.js'
-import { createTallyNode, createTokenIssuer, generateSigningKey, toPublicJwk, type HmacKey, type PrivateJwk, type WireEvent } from '../../sdk-node/src/index.js'
+import { createTallyNode, createTokenIssuer, generateSigningKey, SERVER_TRACKING_SCOPE, toPublicJwk, type HmacKey, type PrivateJwk, type WireEvent } from '../../sdk-node/src/index.js'
 import { exactlyOnce, newRun, sleep, storedIds } from './helpers.js'
 
 // sdk-node's tracking client against a real collector (embedded engine): exactly once,
@@ -83,6 +83,24 @@ describe('sdk-node → collector', () => {
     expect(statuses.every((s) => s === 202 || s === 401)).toBe(true)
     expect(calls).toBeGreaterThanOrEqual(4)
     expect(exactlyOnce(await storedIds(c, run, 30), ids)).toBe('')
+  })
+
+  it('getToken with sdk-node’s issuer and the server scope sends server events; a browser token’s are browser events', async () => {
+    const issuer = createTokenIssuer({ keys: [hs] })
+    const sourceOf = async (run: string) => {
+      await storedIds(c, run, 1)
+      const [row] = await c.sql<{ source: string }>(`SELECT any(source) AS source FROM tally.events WHERE props['run'] = {run:String}`, { run })
+      return row!.source
+    }
+    const server = createTallyNode({ endpoint: c.url, getToken: () => issuer.issue({ site: 'test', scope: SERVER_TRACKING_SCOPE }) })
+    const asServer = newRun('scope-server')
+    server.track('tick', { run: asServer })
+    const browser = createTallyNode({ endpoint: c.url, getToken: () => issuer.issue({ site: 'test' }) })
+    const asBrowser = newRun('scope-browser')
+    browser.track('tick', { run: asBrowser })
+    await Promise.all([server.close(), browser.close()])
+    expect(await sourceOf(asServer)).toBe('server')
+    expect(await sourceOf(asBrowser)).toBe('browser') // it said "server"; its token may not
   })
 
   it('overflow is reported (callback and counter), never silent; the survivors arrive once', async () => {

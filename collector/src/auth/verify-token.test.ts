@@ -112,13 +112,21 @@ describe('createTokenVerifier: rejections', () => {
 describe('createTokenVerifier: acceptance', () => {
   it.each(['hs', 'ed', 'es', 'file-ed'])('accepts a token for key %s', async (kid) => {
     const verified = await setup().verifier.verify(await sign(kid))
-    expect(verified).toEqual({ site: 'shop', subject: 'user-1', kid, expiresAt: (T + 600) * 1000 })
+    expect(verified).toEqual({ site: 'shop', subject: 'user-1', kid, expiresAt: (T + 600) * 1000, scopes: ['ingest'] })
   })
 
   it('tolerates the clock skew and extra scopes, and works without sub', async () => {
     const { verifier } = setup()
     const token = await sign('hs', { sub: undefined, scope: 'read ingest', nbf: T + 20, iat: T - 700, exp: T - 20, site: 'blog' })
-    expect(await verifier.verify(token)).toEqual({ site: 'blog', kid: 'hs', expiresAt: (T - 20) * 1000 })
+    expect(await verifier.verify(token)).toEqual({ site: 'blog', kid: 'hs', expiresAt: (T - 20) * 1000, scopes: ['read', 'ingest'] })
+  })
+
+  it('exposes the scopes, split on spaces, so the route can tell a server token from a browser one', async () => {
+    const { verifier } = setup()
+    const verified = await verifier.verify(await sign('hs', { scope: 'ingest  server ingest' }))
+    expect(verified.scopes).toEqual(['ingest', 'server'])
+    expect(Object.isFrozen(verified.scopes)).toBe(true)
+    expect((await verifier.verify(await sign('hs', { scope: 'ingest serverless' }))).scopes).not.toContain('server')
   })
 })
 

@@ -33,6 +33,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TALLY_CONFIG: file({ ...valid, sites: [] }) })).toThrow(/sites.*at least one site/)
   })
 
+  it('the drain deadline: 30 s by default, set by TALLY_DRAIN_TIMEOUT_MS or shutdown.drainTimeoutMs', () => {
+    expect(loadConfig({ TALLY_CONFIG: file(valid) }).config.shutdown.drainTimeoutMs).toBe(30_000)
+    expect(loadConfig({ TALLY_CONFIG: file({ ...valid, shutdown: { drainTimeoutMs: 5000 } }) }).config.shutdown.drainTimeoutMs).toBe(5000)
+    expect(loadConfig({ TALLY_CONFIG: file(valid), TALLY_DRAIN_TIMEOUT_MS: '1500' }).config.shutdown.drainTimeoutMs).toBe(1500)
+    expect(() => loadConfig({ TALLY_CONFIG: file(valid), TALLY_DRAIN_TIMEOUT_MS: '-1' })).toThrow(/TALLY_DRAIN_TIMEOUT_MS: /)
+  })
+
   it('reports an unreadable config file', () => {
     expect(() => loadConfig({ TALLY_CONFIG: '/nonexistent/tally.json' })).toThrow(/TALLY_CONFIG: cannot read/)
   })

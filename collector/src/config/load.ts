@@ -20,6 +20,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   TALLY_SEGMENT_BYTES: 'spool.segmentBytes',
   TALLY_FLUSH_INTERVAL_MS: 'writer.flushIntervalMs',
   TALLY_MAX_BACKOFF_MS: 'writer.maxBackoffMs',
+  TALLY_DRAIN_TIMEOUT_MS: 'shutdown.drainTimeoutMs',
   TALLY_TRUST_PROXY: 'trustProxy',
   TALLY_GEO: 'geo',
   TALLY_ADMIN_TOKEN: 'adminToken',

@@ -51,6 +51,15 @@ export const configSchema = z.object({
     /** Longest pause between retries of a failed insert. */
     maxBackoffMs: positiveInt.default(30_000),
   }),
+  shutdown: z
+    .object({
+      /**
+       * At SIGTERM/SIGINT, how long the writer may go on inserting what the spool holds.
+       * What is not inserted by then stays in the spool (durable) for the next start.
+       */
+      drainTimeoutMs: positiveInt.default(30_000),
+    })
+    .prefault({}),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
   /** Look up country from the bundled DB-IP Lite database. */

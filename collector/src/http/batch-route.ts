@@ -15,6 +15,7 @@ import { corsHeaders, type OriginPolicy } from './cors.js'
 import { RequestError, errorResponse } from './errors.js'
 import { readBody } from './read-body.js'
 import { clientIp, remoteAddress } from './client-ip.js'
+import { eventSource } from './event-source.js'
 
 export interface BatchRouteDeps {
   sites: Map<string, SiteConfig>
@@ -43,7 +44,7 @@ export function batchRoute(deps: BatchRouteDeps) {
       const envelope = parseEnvelope(body)
       const token = await deps.verifier.verify(bearer(c.req.header('authorization')) ?? envelope.token)
       if (origin !== undefined) {
-        if (!deps.origins.allows(token.site, origin)) throw new RequestError(403, 'ERR_ORIGIN_NOT_ALLOWED', `origin ${origin} may not send events for site ${token.site}`)
+        if (!deps.origins.allows(token.site, origin)) throw new RequestError(403, 'ERR_ORIGIN_NOT_ALLOWED', `origin ${JSON.stringify(origin.slice(0, 200))} may not send events for site ${token.site}`)
         for (const [k, v] of Object.entries(corsHeaders(origin))) c.header(k, v)
       }
       const site = deps.sites.get(token.site)!
@@ -54,7 +55,7 @@ export function batchRoute(deps: BatchRouteDeps) {
         userAgent: c.req.header('user-agent') ?? '',
         receivedAt,
         sentAt: envelope.sent_at,
-        source: envelope.source ?? (origin === undefined ? 'server' : 'browser'),
+        source: eventSource(envelope.source, origin !== undefined, token.scopes),
       })
       const rows = valid.map((event) => request.event(event))
       const rejectedRows: RejectedRow[] = rejected.map((r) => ({

@@ -7,8 +7,9 @@ import { getConnInfo } from '@hono/node-server/conninfo'
  * saw. Entries before it are whatever the client wrote, so they are never used.
  */
 export function clientIp(forwardedFor: string | undefined, remote: () => string, trustProxy: boolean): string {
-  if (trustProxy) {
-    const last = forwardedFor?.split(',').at(-1)?.trim()
+  if (trustProxy && forwardedFor) {
+    // lastIndexOf, not split: a header of 100k commas must not become 100k strings.
+    const last = forwardedFor.slice(forwardedFor.lastIndexOf(',') + 1).trim()
     if (last) return last
   }
   return remote()

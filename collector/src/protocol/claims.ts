@@ -9,6 +9,13 @@ export const CLAIM_SITE = 'site'
 export const CLAIM_SCOPE = 'scope'
 /** The scope a token needs to send events to `POST /v1/batch`. */
 export const SCOPE_INGEST = 'ingest'
+/**
+ * The scope that lets a token mark events as server events (`source: 'server'`: no bot
+ * check, no geo). Only a backend's tokens carry it; a browser's never do.
+ */
+export const SCOPE_SERVER = 'server'
+/** The scope a token needs to send orders (step 5). */
+export const SCOPE_ORDERS = 'orders'
 /** Audience the collector expects unless configured otherwise. */
 export const DEFAULT_AUDIENCE = 'tally'
 /** Issuer the collector expects unless configured otherwise. */

@@ -27,7 +27,8 @@ Usage:
       keys or JWKS files), in order: newest first, for rotation.
   tally token --site SITE [--key FILE] [--ttl 300] [--scope ingest] [--sub ID]
               [--iss ${DEFAULT_ISSUER}] [--aud ${DEFAULT_AUDIENCE}] [--json]
-      Prints a signed token, for testing and curl. The key comes from --key, or
+      Prints a signed token, for testing and curl. --scope 'ingest server' makes
+      server events (a backend's token; never a browser's). The key comes from --key, or
       from the environment: TALLY_SIGNING_KEY (the key's JSON) or
       TALLY_SIGNING_KEY_FILE (its path).
   tally help

@@ -1,5 +1,5 @@
 import { createCore, type CoreOptions, type IssuedToken, type Transport, type WireEvent, type WireProps } from '@tally/sdk-browser/core'
-import { createTokenIssuer } from '../token/issuer.js'
+import { createTokenIssuer, SERVER_TRACKING_SCOPE } from '../token/issuer.js'
 import { buildEvent, type EventContext } from './events.js'
 import { installExitHooks } from './exit.js'
 import { checkOptions, NODE_DEFAULTS, type NodeDropReason, type TallyNodeOptions } from './options.js'
@@ -126,7 +126,8 @@ export function createTallyNode(options: TallyNodeOptions): TallyNode {
     const claims = options.tokenClaims ?? {}
     const issuer = createTokenIssuer({ keys: [options.signingKey!], issuer: claims.issuer, audience: claims.audience, defaultTtl: claims.ttl })
     const site = options.site!
-    token = () => issuer.issue({ site, subject: claims.subject })
+    // Its own tokens may mark events as server events; a browser's never can.
+    token = () => issuer.issue({ site, subject: claims.subject, scope: SERVER_TRACKING_SCOPE })
   }
 
   const base = options.transport ?? serverTransport({ timeoutMs: options.requestTimeout ?? NODE_DEFAULTS.requestTimeout, abort: abort.signal })

@@ -29,11 +29,14 @@ export interface TallyNodeOptions {
   /**
    * Fetches a token, `{ token, expiresAt }` (`expiresAt`: ms since the epoch; an ISO string or a
    * `Date` also do). Called when none is cached, `tokenRefreshMs` before expiry, and after a 401.
+   * With sdk-node's issuer: `() => issuer.issue({ site, scope: SERVER_TRACKING_SCOPE })`; a token
+   * without the `server` scope makes browser events (bot check and geo from your backend).
    */
   getToken?: () => Promise<{ token: string; expiresAt: number | string | Date }>
   /**
    * Sign tokens in this process with your own key: a private JWK or an HS256 secret, as an object
-   * or its JSON text (e.g. `process.env.TALLY_SIGNING_KEY`). Needs `site`.
+   * or its JSON text (e.g. `process.env.TALLY_SIGNING_KEY`). Needs `site`. Its tokens carry
+   * `scope: 'ingest server'` (`SERVER_TRACKING_SCOPE`): the events are server events.
    */
   signingKey?: SigningKey | string
   /** The site self-signed tokens are for (with `signingKey`; required there). */

@@ -3,6 +3,7 @@ export {
   normaliseScope,
   DEFAULT_TOKEN_TTL,
   DEFAULT_MAX_TTL,
+  SERVER_TRACKING_SCOPE,
   type TokenIssuer,
   type TokenIssuerOptions,
   type IssueRequest,
