@@ -80,7 +80,7 @@ describe('a page loaded 16 minutes later', () => {
 
     // Three clicks and a tracked link, in one go: the page leaves before its 1 s batch, so they go with keepalive at pagehide.
     await page.evaluate(() => {
-      for (const b of document.querySelectorAll('button')) b.click()
+      document.querySelectorAll('button').forEach((b) => b.click())
       document.querySelector<HTMLAnchorElement>('#next')!.click()
     })
     await page.waitForURL('**/next')
