@@ -101,6 +101,33 @@ describe('a page loaded 16 minutes later', () => {
     expect(errors).toEqual([])
   })
 
+  it('what is not guaranteed: sent at pagehide while no answer had come through, a click goes twice on the wire, is stored once', async () => {
+    proxy.failNext(100, 'drop-after') // the collector stores what this page sends, but the page never hears back
+    const page = await ctx.newPage()
+    await page.goto(`${site.origin(host)}/`)
+    await waitEvents(c, `${host}.test`, 1)
+    await page.evaluate(() => {
+      document.querySelectorAll('button').forEach((b) => b.click())
+      document.querySelector<HTMLAnchorElement>('#next')!.click()
+    })
+    await page.waitForURL('**/next')
+    await expect.poll(() => proxy.log.some((e) => e.body?.includes('"name":"cta"')), { timeout: 10_000 }).toBe(true)
+    proxy.heal()
+    const clicks = (await waitEvents(c, `${host}.test`, 6)).filter((r) => r.name === 'click' || r.name === 'cta').map((r) => r.id)
+    expect(clicks).toHaveLength(4)
+
+    await ctx.clock.setSystemTime(Date.now() + 16 * MINUTE)
+    await page.goto(`${site.origin(host)}/`)
+    await settled(page)
+    await marker(page)
+
+    const wire = onTheWire()
+    for (const id of clicks) expect(wire.get(id)).toBe(2)
+    const stored = await events(c, `${host}.test`)
+    expect(stored.filter((r) => clicks.includes(r.id))).toHaveLength(4)
+    expect(duplicates(stored)).toEqual([])
+  })
+
   it('a stored event older than 24 hours is dropped with a console warning, never sent', async () => {
     const old = { id: crypto.randomUUID(), type: 'track', name: 'ancient', ts: Date.now() - 25 * 60 * MINUTE }
     const fresh = { id: crypto.randomUUID(), type: 'track', name: 'recent', ts: Date.now() - MINUTE }
