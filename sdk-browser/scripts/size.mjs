@@ -4,7 +4,8 @@ import { readFileSync, existsSync } from 'node:fs'
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 
-export const BUDGET_GZIP = 3 * 1024
+// 3,584 B from step 4 (was 3,072 B): room for exactly-once resends, client sessions, static-site tokens and first-party paths.
+export const BUDGET_GZIP = 3584
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 
 /** Sizes of one file, in bytes. */

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { PersistedQueue } from './core/store.js'
 import type { WireEvent } from './core/types.js'
 import { adoptOrphans, CLAIM_MS, QUEUE_PREFIX, STALE_MS } from './tabs.js'
 import { localStore } from './storage.js'
 
 const ev = (id: string): WireEvent => ({ id, type: 'track', name: 'x', ts: 1 })
+const ids = (q: PersistedQueue) => q.e.map((e) => e.id)
 
 /** One origin's localStorage, shared by "tabs" in this test. */
 function origin() {
@@ -33,13 +35,15 @@ describe('adoptOrphans', () => {
   it('takes a released queue: events queued again with their ids, old key removed after the claim stood', () => {
     o.m.set(QUEUE_PREFIX + 'dead', JSON.stringify({ t: 0, e: [ev('a'), ev('b')] }))
     const got: WireEvent[] = []
-    const persist = vi.fn()
-    adoptOrphans(localStore(), 'me', (e) => got.push(e), persist)
+    adoptOrphans(localStore(), 'me', (q) => {
+      // restored (and persisted by the core) before the old key goes
+      expect(o.m.has(QUEUE_PREFIX + 'dead')).toBe(true)
+      got.push(...q.e)
+    })
     expect(JSON.parse(o.m.get(QUEUE_PREFIX + 'dead')!).c).toBe('me')
     expect(got).toEqual([])
     vi.advanceTimersByTime(CLAIM_MS)
     expect(got.map((e) => e.id)).toEqual(['a', 'b'])
-    expect(persist).toHaveBeenCalled()
     expect(o.m.has(QUEUE_PREFIX + 'dead')).toBe(false)
   })
 
@@ -49,7 +53,7 @@ describe('adoptOrphans', () => {
     o.m.set(QUEUE_PREFIX + 'alive', JSON.stringify({ t: Date.now() - 1000, e: [ev('b')] }))
     o.m.set('unrelated', 'x')
     const got: string[] = []
-    adoptOrphans(localStore(), 'me', (e) => got.push(e.id), () => {})
+    adoptOrphans(localStore(), 'me', (q) => got.push(...ids(q)))
     vi.advanceTimersByTime(CLAIM_MS)
     expect(got).toEqual(['a'])
     expect(o.m.has(QUEUE_PREFIX + 'alive')).toBe(true)
@@ -65,8 +69,8 @@ describe('adoptOrphans', () => {
     const lagging = { ...ls, get: (k: string) => (k === key && staleReads-- > 0 ? released : ls.get(k)) }
     const a: string[] = []
     const b: string[] = []
-    adoptOrphans(lagging, 'tab-a', (e) => a.push(e.id), () => {})
-    adoptOrphans(lagging, 'tab-b', (e) => b.push(e.id), () => {})
+    adoptOrphans(lagging, 'tab-a', (q) => a.push(...ids(q)))
+    adoptOrphans(lagging, 'tab-b', (q) => b.push(...ids(q)))
     vi.advanceTimersByTime(CLAIM_MS)
     expect([a, b]).toEqual([[], ['a']])
   })
@@ -75,8 +79,8 @@ describe('adoptOrphans', () => {
     o.m.set(QUEUE_PREFIX + 'dead', JSON.stringify({ t: 0, e: [ev('a')] }))
     const a: string[] = []
     const b: string[] = []
-    adoptOrphans(localStore(), 'tab-a', (e) => a.push(e.id), () => {})
-    adoptOrphans(localStore(), 'tab-b', (e) => b.push(e.id), () => {})
+    adoptOrphans(localStore(), 'tab-a', (q) => a.push(...ids(q)))
+    adoptOrphans(localStore(), 'tab-b', (q) => b.push(...ids(q)))
     vi.advanceTimersByTime(CLAIM_MS)
     expect([a, b]).toEqual([['a'], []])
   })
@@ -85,7 +89,7 @@ describe('adoptOrphans', () => {
     o.m.set(QUEUE_PREFIX + 'me', JSON.stringify({ t: 0, e: [ev('mine')] }))
     o.m.set(QUEUE_PREFIX + 'junk', '{not json')
     const got: string[] = []
-    adoptOrphans(localStore(), 'me', (e) => got.push(e.id), () => {})
+    adoptOrphans(localStore(), 'me', (q) => got.push(...ids(q)))
     vi.advanceTimersByTime(CLAIM_MS)
     expect(got).toEqual([])
   })

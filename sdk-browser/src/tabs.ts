@@ -1,6 +1,5 @@
-import { readQueue } from './core/store.js'
+import { readQueue, type PersistedQueue } from './core/store.js'
 import type { LocalStore } from './storage.js'
-import type { WireEvent } from './core/types.js'
 
 /** Prefix of each tab's queue key; the tab id follows. */
 export const QUEUE_PREFIX = 'tally:v1:q:'
@@ -17,11 +16,11 @@ export const CLAIM_MS = 200
  * id into it (`c`, with a fresh `t`, so other tabs now see it as live), waits
  * {@link CLAIM_MS}, and takes it only if its claim still stands (the last writer wins;
  * a tab arriving later sees a live queue and leaves it). The events are queued again
- * with their ids, persisted under the claimer's key, and only then is the old key
- * removed; a crash in between can at worst replay events, which the collector's id
+ * with their ids, ages and attempts (`restore`), persisted under the claimer's key, and
+ * only then is the old key removed; a crash in between can at worst replay events, which the collector's id
  * check absorbs, and never loses them.
  */
-export function adoptOrphans(ls: LocalStore, me: string, enqueue: (e: WireEvent) => void, persist: () => void): void {
+export function adoptOrphans(ls: LocalStore, me: string, restore: (q: PersistedQueue) => void): void {
   for (const k of Object.keys(localStorage)) {
     const q = k.indexOf(QUEUE_PREFIX) ? 0 : readQueue(ls.get(k))
     if (!q || k == QUEUE_PREFIX + me || Date.now() - q.t < STALE_MS) continue
@@ -31,8 +30,7 @@ export function adoptOrphans(ls: LocalStore, me: string, enqueue: (e: WireEvent)
     setTimeout(() => {
       const r = readQueue(ls.get(k))
       if (r && r.c == me) {
-        r.e.forEach(enqueue)
-        persist()
+        restore(r)
         ls.remove(k)
       }
     }, CLAIM_MS)

@@ -10,7 +10,10 @@ import { adoptOrphans, QUEUE_PREFIX } from './tabs.js'
  * kebab case (`tokenUrl` → `data-token-url`); a boolean one is on when present.
  */
 export interface TallyOptions
-  extends Pick<CoreOptions, 'transport' | 'maxQueueEvents' | 'maxQueueBytes' | 'flushAt' | 'flushInterval' | 'backoff' | 'onDrop' | 'onError'> {
+  extends Pick<
+    CoreOptions,
+    'transport' | 'maxQueueEvents' | 'maxQueueBytes' | 'flushAt' | 'flushInterval' | 'backoff' | 'maxEventAgeMs' | 'maxAttempts' | 'onDrop' | 'onError'
+  > {
   /** Collector base URL. Required (script tag: default the script's own origin). */
   endpoint: string
   /**
@@ -201,7 +204,7 @@ export function startTally(o: TallyOptions): Tally {
   on(d, 'auxclick', click)
   on(d, 'visibilitychange', hide)
   on(w, 'pagehide', hide)
-  if (local) safe(adoptOrphans)(ls, me, core.enqueue, core.persist)
+  if (local) safe(adoptOrphans)(ls, me, core.restore)
 
   return {
     track: safe((name: string, props?: WireProps) => send('track', name, props)),

@@ -5,7 +5,7 @@ import type { BackoffOptions } from './backoff.js'
 import type { createCore } from './client.js'
 import type { DropHandler } from './queue.js'
 import type { Outcome } from './retry.js'
-import type { KeyValueStore } from './store.js'
+import type { KeyValueStore, PersistedQueue } from './store.js'
 import type { TokenSource } from './token.js'
 import type { fetchTransport, Transport } from './transport.js'
 import type { WireEvent, WireSource } from './types.js'
@@ -48,6 +48,18 @@ export interface CoreOptions {
   flushInterval?: number | undefined
   /** Retry delays. Defaults: see {@link BackoffOptions} (1 s doubling to 60 s, 50 % jitter). */
   backoff?: BackoffOptions | undefined
+  /**
+   * Drop an undelivered event first queued more than this many ms ago (its age is kept
+   * in storage, across restarts and tabs), reported as `onDrop(events, 'expired', 'age')`.
+   * Default `86400000` (24 hours).
+   */
+  maxEventAgeMs?: number | undefined
+  /**
+   * Drop an event after this many sends answered with a retryable error (5xx, 408, 429, a
+   * 401 after a fresh token), reported as `onDrop(events, 'expired', 'attempts')`. Sends
+   * with no answer at all (offline) do not count. Default `100`.
+   */
+  maxAttempts?: number | undefined
   /** Called for every event dropped undelivered (overflow, final 4xx, …). Default: none; `stats().dropped` counts them anyway. */
   onDrop?: DropHandler | undefined
   /** Called for every failed send, retryable or not (`outcome.kind`). Default: none. */
@@ -74,7 +86,11 @@ export interface Core {
    * retryably (then it stays queued and is retried after the backoff delay).
    * `keepalive`: the page is going away; send all waiting events at once, in
    * parallel requests with `keepalive` totalling under `maxKeepaliveBytes`,
-   * ignoring any backoff delay.
+   * ignoring any backoff delay. Nobody may be left to read their answers: if the
+   * collector's last answer was a 2xx, these events leave storage as they are handed to
+   * the transport (trusted to arrive, never sent again by a later instance); otherwise
+   * they stay stored, and a later instance sends them again with the same ids (the
+   * collector stores an id once per site).
    */
   flush(options?: { keepalive?: boolean }): Promise<void>
   /**
@@ -89,5 +105,10 @@ export interface Core {
    * later writes; `false`: own it again.
    */
   persist(release?: boolean): void
+  /**
+   * Queues the events of another instance's persisted queue (e.g. a closed tab's), with
+   * their ids, ages and attempts, drops those past a cap, persists, and sends soon.
+   */
+  restore(queue: PersistedQueue): void
   stats(): CoreStats
 }

@@ -1,9 +1,10 @@
 import { backoff } from './backoff.js'
+import { expire as expireItems, MAX_ATTEMPTS, MAX_EVENT_AGE_MS } from './caps.js'
 import type { Core, CoreOptions } from './client-types.js'
 import { FULL } from './flags.js'
 import { boundedQueue, takeBatch, utf8Length, type DropHandler, type QueueItem } from './queue.js'
 import { classify, type Outcome } from './retry.js'
-import { readQueue, when } from './store.js'
+import { readQueue, when, writeQueue, type PersistedQueue } from './store.js'
 import { tokenProvider } from './token.js'
 import { fetchTransport } from './transport.js'
 import { WIRE_LIMITS, type WireBatch, type WireEvent } from './types.js'
@@ -39,11 +40,16 @@ export function createCore(o: CoreOptions): Core {
     : (events, reason) => console.warn('tally drop', reason, events.length)
   const queue = boundedQueue(FULL ? o.maxQueueEvents || 1000 : 1000, FULL ? o.maxQueueBytes || 1 << 19 : 1 << 19, drop)
   const items = queue.items_
+  const maxAge = FULL ? o.maxEventAgeMs || MAX_EVENT_AGE_MS : MAX_EVENT_AGE_MS
+  const maxAttempts = FULL ? o.maxAttempts || MAX_ATTEMPTS : MAX_ATTEMPTS
+  const expire = () => expireItems(items, queue.remove_, drop, maxAge, maxAttempts)
   /** Whether the stored queue was read (only ever false with async storage). */
   let loaded = !FULL || !store
   let closed = false
   /** Failed sends in a row; > 0 while backing off. */
   let attempt = 0
+  /** The collector's last answer was a 2xx: a keepalive request at unload is trusted to arrive (see `send`). */
+  let healthy = false
   let timer: ReturnType<typeof setTimeout> | undefined
   /** When the timer fires (ms since the epoch). */
   let due = 0
@@ -76,17 +82,30 @@ export function createCore(o: CoreOptions): Core {
     if (release != null) released = release
     if (!store || (FULL && !loaded)) return
     try {
-      const r = items.length ? store.set(key, JSON.stringify({ t: released ? 0 : Date.now(), e: items.map((q) => q.event_) })) : store.remove(key)
+      const kept = items.filter((q) => !q.handed_)
+      const r = kept.length ? store.set(key, writeQueue(released ? 0 : Date.now(), kept)) : store.remove(key)
       if (FULL) when(r, () => {})
     } catch {
       /* storage full or disabled: the queue lives on in memory */
     }
   }
 
-  const add = (e: WireEvent) => {
+  const add = (e: WireEvent, queued?: number, tries?: number) => {
     const n = utf8Length(JSON.stringify(e))
     if (n > WIRE_LIMITS.bytesPerEvent || (FULL && n + 64 > maxBody)) return drop([e], 'too_large')
-    queue.add_(e, n)
+    queue.add_(e, n, queued, tries)
+  }
+  /**
+   * Queues persisted events again with their ages and attempts, then `after` (events
+   * queued before an async storage answered), drops what is past a cap, persists, and
+   * sends soon.
+   */
+  const restore = (q?: PersistedQueue, after: QueueItem[] = []) => {
+    if (q) q.e.forEach((e, i) => add(e, q.q && q.q[i], q.a && q.a[i]))
+    if (FULL) for (const it of after) queue.add_(it.event_, it.bytes_, it.queued_, it.tries_)
+    expire()
+    persist()
+    if (items.length) schedule(0)
   }
 
   /** Sends one batch (tracked in `inflight`); after a 401, once more with a fresh token. */
@@ -104,15 +123,25 @@ export function createCore(o: CoreOptions): Core {
         const wire: WireBatch = { sent_at: Date.now(), token: inBody ? token : undefined, events: batch.map((q) => q.event_) }
         if (FULL) wire.source = o.source
         const body = JSON.stringify(wire)
-        return transport({ url, body, headers, keepalive }).then(classify, () => classify())
+        const answer = transport({ url, body, headers, keepalive })
+        // At unload nobody will hear this answer. If the collector's last answer was a 2xx,
+        // trust the browser to deliver and take the events out of storage, so that no later
+        // page sends them again; otherwise they stay stored, and a later page may send them
+        // again with the same ids (the collector stores one event per site and id).
+        if (keepalive && healthy) {
+          for (const q of batch) q.handed_ = true
+          persist()
+        }
+        return answer.then(classify, () => classify())
       },
       (e): Outcome => (FULL ? { kind: 'retry', code: 'ERR_TOKEN_FETCH', message: String(e) } : { kind: 'retry' }),
     )
     inflight.add(p)
     return p.then((out) => {
       inflight.delete(p)
-      for (const q of batch) q.sending_ = false
+      for (const q of batch) q.sending_ = q.handed_ = false
       const kind = out.kind
+      healthy = kind == 'ok'
       if (kind == 'auth' && !again) {
         tokens.invalidate()
         return send(batch, keepalive, true)
@@ -127,6 +156,7 @@ export function createCore(o: CoreOptions): Core {
         attempt = 0
       } else {
         attempt++
+        if (out.status) for (const q of batch) q.tries_++
         retryLater(out.retryAfterMs)
       }
       if (FULL && kind != 'ok' && o.onError) o.onError(out)
@@ -137,7 +167,7 @@ export function createCore(o: CoreOptions): Core {
 
   /** Sends batch after batch until the queue is empty or a send fails; one loop at a time. */
   const loop = async () => {
-    for (let b; (!FULL || loaded) && (b = takeBatch(items, maxBatch, maxBody, overhead)).length; ) {
+    for (let b; (!FULL || loaded) && (expire(), (b = takeBatch(items, maxBatch, maxBody, overhead)).length); ) {
       await send(b, false)
       if (attempt) return
     }
@@ -151,6 +181,7 @@ export function createCore(o: CoreOptions): Core {
   /** The page is going away: everything waiting, at once, under the keepalive budget (what does not fit waits for the next pump). */
   const unload = () => {
     const all: Promise<unknown>[] = []
+    expire()
     for (let budget = (FULL && o.maxKeepaliveBytes) || 60000, b; (b = takeBatch(items, maxBatch, Math.min(maxBody, budget), overhead, true)).length; ) {
       for (const q of b) budget -= q.bytes_ + 1
       budget -= overhead
@@ -159,24 +190,20 @@ export function createCore(o: CoreOptions): Core {
     return Promise.all(all) as Promise<unknown> as Promise<void>
   }
 
-  if (store) {
+  // The tracker's key is new on every page load (a tab id): the script-tag build has no
+  // queue of its own to load; other tabs' queues come through `restore`.
+  if (FULL && store) {
     try {
-      const load = (raw: string | null | undefined) => {
-        if (FULL) loaded = true
+      when(store.get(key), (raw) => {
+        loaded = true
         const q = readQueue(raw)
-        if (q) {
-          // With async storage, events may have been queued meanwhile: they go after.
-          const mine = items.slice()
-          if (FULL) queue.remove_(mine)
-          for (const e of q.e) add(e)
-          if (FULL) for (const it of mine) queue.add_(it.event_, it.bytes_)
-        }
-        persist()
-        if (items.length) schedule(0)
-      }
-      FULL ? when(store.get(key), load) : load(store.get(key) as string)
+        // With async storage, events may have been queued meanwhile: they go after.
+        const mine = q ? items.slice() : []
+        queue.remove_(mine)
+        restore(q, mine)
+      })
     } catch {
-      if (FULL) loaded = true
+      loaded = true
     }
   }
 
@@ -201,6 +228,7 @@ export function createCore(o: CoreOptions): Core {
       await Promise.all(inflight)
     },
     persist,
+    restore,
   } as Core
   if (FULL) {
     core.close = async (opt) => {

@@ -52,7 +52,7 @@ describe('boundedQueue', () => {
 })
 
 describe('takeBatch', () => {
-  const items = (sizes: number[]): QueueItem[] => sizes.map((bytes, i) => ({ event_: ev(i), bytes_: bytes }))
+  const items = (sizes: number[]): QueueItem[] => sizes.map((bytes, i) => ({ event_: ev(i), bytes_: bytes, queued_: 0, tries_: 0 }))
   it('takes by count', () => {
     expect(takeBatch(items([1, 1, 1, 1]), 3, 1e6, 10)).toHaveLength(3)
   })

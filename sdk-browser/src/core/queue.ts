@@ -5,8 +5,14 @@ import type { WireEvent } from './types.js'
 export interface QueueItem {
   event_: WireEvent
   bytes_: number
+  /** When the event was first queued (ms since the epoch; kept across restarts and tabs). */
+  queued_: number
+  /** Sends of the event answered with a retryable error (see `maxAttempts`). */
+  tries_: number
   /** Set while a request carrying the event is in flight. */
   sending_?: boolean
+  /** In flight in a keepalive request at unload while the collector was answering: left out of storage (see `persist`). */
+  handed_?: boolean
 }
 
 /** Why events left the queue without being delivered. */
@@ -21,6 +27,8 @@ export type DropReason =
   | 'rejected'
   /** Added after `close()`. */
   | 'closed'
+  /** Past a cap: first queued more than `maxEventAgeMs` ago (`detail` `'age'`), or `maxAttempts` sends answered with a retryable error (`'attempts'`). */
+  | 'expired'
 
 /** Reports dropped events. Never silent: every drop goes through here. */
 export type DropHandler = (events: WireEvent[], reason: DropReason, detail?: string) => void
@@ -55,9 +63,13 @@ export function boundedQueue(maxEvents: number, maxBytes: number, onDrop: DropHa
   }
   return {
     items_: items,
-    /** Adds an event (its JSON size given) at the end, then evicts the oldest waiting events (at worst this one) while over a bound. */
-    add_(event: WireEvent, size: number) {
-      items.push({ event_: event, bytes_: size })
+    /**
+     * Adds an event (its JSON size given; when first queued and its attempts so far, for
+     * one read back from storage) at the end, then evicts the oldest waiting events (at
+     * worst this one) while over a bound.
+     */
+    add_(event: WireEvent, size: number, queued = Date.now(), tries = 0) {
+      items.push({ event_: event, bytes_: size, queued_: queued, tries_: tries })
       bytes += size
       while (items.length > maxEvents || bytes > maxBytes) onDrop([remove(items.findIndex((q) => !q.sending_))], 'overflow')
     },

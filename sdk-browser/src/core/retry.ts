@@ -12,6 +12,7 @@ import type { BatchAccepted, ErrorBody } from './types.js'
  */
 export interface Outcome {
   kind: 'ok' | 'retry' | 'auth' | 'final'
+  /** The HTTP status; absent when no answer came. */
   status?: number
   /** From `Retry-After` (seconds or an HTTP date), in ms from now. */
   retryAfterMs?: number | undefined
@@ -39,8 +40,8 @@ export function classify(res?: TransportResponse, now?: number): Outcome {
   const status = res.status
   const o: Outcome = {
     kind: status >= 200 && status < 300 ? 'ok' : status == 401 ? 'auth' : status >= 500 || status == 408 || status == 429 ? 'retry' : 'final',
+    status, // both builds: an answered failure counts as an attempt (see `maxAttempts`)
   }
-  if (FULL) o.status = status
   if (FULL) {
     let b: Partial<BatchAccepted & ErrorBody> = {}
     try {

@@ -1,3 +1,4 @@
+import type { QueueItem } from './queue.js'
 import type { WireEvent } from './types.js'
 
 /**
@@ -23,13 +24,24 @@ export interface KeyValueStore {
 /**
  * What the core writes under its storage key (JSON): `t`, when written (ms; `0` once
  * the writer released it for another instance to adopt), and `e`, the queued events,
- * oldest first, including those in flight (they are only removed once acknowledged).
+ * oldest first, including those in flight (they are only removed once acknowledged),
+ * except those handed to a keepalive request at unload while the collector was
+ * answering (see `Core.flush`). `q` and `a`, parallel to `e`: when each was first
+ * queued, and its attempts (see `maxEventAgeMs`, `maxAttempts`). A queue written before
+ * they existed has neither: its events count as queued when read, never tried.
  */
 export interface PersistedQueue {
   t: number
   e: WireEvent[]
+  q?: number[]
+  a?: number[]
   /** Set by an instance claiming a released queue (sdk-browser, multi-tab). */
   c?: string
+}
+
+/** The JSON of a {@link PersistedQueue} written at `t` holding `items`. */
+export function writeQueue(t: number, items: QueueItem[]): string {
+  return JSON.stringify({ t, e: items.map((q) => q.event_), q: items.map((q) => q.queued_), a: items.map((q) => q.tries_) })
 }
 
 /** Parses a persisted queue; `undefined` for anything unreadable. */

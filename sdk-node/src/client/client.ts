@@ -66,7 +66,7 @@ export interface TallyNode {
   stats(): TallyNodeStats
 }
 
-const REASONS: NodeDropReason[] = ['overflow', 'too_large', 'final', 'rejected', 'closed', 'unsent']
+const REASONS: NodeDropReason[] = ['overflow', 'too_large', 'final', 'rejected', 'closed', 'expired', 'unsent']
 
 /** The default `onDrop`: a warning at most every 5 s per reason, with the count since the last one. */
 function warnDrops(): NonNullable<TallyNodeOptions['onDrop']> {

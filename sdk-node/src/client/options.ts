@@ -4,7 +4,7 @@ import type { SigningKey } from '../token/keys.js'
 
 /**
  * Why events left the queue undelivered: the core's reasons (`overflow`, `too_large`,
- * `final`, `rejected`, `closed`), plus `unsent`: still queued when `close()` timed out
+ * `final`, `rejected`, `closed`, `expired`: past the core's age or attempt cap), plus `unsent`: still queued when `close()` timed out
  * or when the process exited.
  */
 export type NodeDropReason = DropReason | 'unsent'
