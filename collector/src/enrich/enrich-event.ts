@@ -54,7 +54,7 @@ const MAX_FUTURE_MS = 60_000
  * country say nothing about the end user, so those columns stay '' and no bot
  * check is made.
  */
-const SERVER_UA: UserAgentInfo = Object.freeze({ browser: '', browser_version: '', os: '', os_version: '', device_type: '', is_bot: 0 })
+const SERVER_UA: UserAgentInfo = Object.freeze({ browser: '', browser_version: '', os: '', os_version: '', device_type: '', is_bot: 0, bot: '' })
 const NO_GEO: GeoInfo = Object.freeze({ country: '', region: '' })
 
 /** Props as `Map(String, String)`: numbers and booleans (`true`/`false`) as strings. */
@@ -167,6 +167,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
             country,
             region,
             is_bot: ua.is_bot,
+            bot: ua.bot,
             source: req.source,
             props: stringifyProps(ev.props),
           }

@@ -18,15 +18,18 @@ describe('cluster schema', () => {
   it('is generated from the migrations: every single-node statement has its cluster form', () => {
     const single = readMigrations('tally').flatMap((m) => m.statements)
     const tables = single.filter((s) => s.startsWith('CREATE TABLE')).length
-    const views = single.length - tables
+    const alters = single.filter((s) => s.startsWith('ALTER TABLE')).length
+    const backfills = single.filter((s) => s.startsWith('INSERT INTO')).length
+    const views = single.length - tables - alters - backfills
     expect(tables).toBeGreaterThan(5)
-    // database + (local + Distributed) per table + each view once
-    expect(statements).toHaveLength(1 + 2 * tables + views)
+    expect(alters).toBeGreaterThan(0)
+    // database + (local + Distributed) per table and per ALTER + each view once; backfills are run by hand
+    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + views)
   })
 
   it('parses with the ClickHouse parser, statement by statement', async () => {
     for (const statement of statements) {
-      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toContain('Create')
+      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toMatch(/Create|Alter/)
     }
   })
 
@@ -46,6 +49,11 @@ describe('cluster schema', () => {
       expect(view).toMatch(/ TO tally\.\w+_local AS/)
       expect(view).toContain('FROM tally.events_local')
     }
+  })
+
+  it('adds a column on the shards and on the Distributed table alike', () => {
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE tally.events_local ON CLUSTER analytics ADD COLUMN IF NOT EXISTS bot'))).toHaveLength(1)
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE tally.events ON CLUSTER analytics ADD COLUMN IF NOT EXISTS bot'))).toHaveLength(1)
   })
 
   it('refuses a cluster name that is not a plain identifier', () => {

@@ -8,7 +8,10 @@ import { readMigrations, type Migration } from './migrate.js'
  * - materialized views read the shard's `events_local` and write the shard's
  *   `<rollup>_local`: each shard rolls up its own events, and reading a rollup through
  *   its Distributed table merges the shards' states (`sum`, `uniqMerge` stay exact);
- * - plain views and the database get `ON CLUSTER` as they are.
+ * - plain views and the database get `ON CLUSTER` as they are;
+ * - `ALTER TABLE` runs on both the `_local` table and its Distributed table;
+ * - a backfill (`INSERT … SELECT` in a migration) is left out: a cluster runs it once,
+ *   by hand, against the Distributed tables (see the migration's header).
  * Events are sharded by visitor, so one visitor's session stays on one shard.
  */
 export interface ClusterOptions {
@@ -21,6 +24,8 @@ const TABLE = /^CREATE TABLE IF NOT EXISTS (\S+)\.(\w+)\s*\n/
 const ENGINE = /\bENGINE = (\w*MergeTree)\b(\([^)]*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
+const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
+const BACKFILL = /^INSERT INTO /
 
 /** Sharding keys of the Distributed tables that are written to; the rest only read. */
 const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()' }
@@ -55,6 +60,14 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
       out.push(statement.replace(VIEW, `CREATE VIEW IF NOT EXISTS ${view[1]}.${view[2]} ${on} AS`))
       continue
     }
+    const alter = ALTER.exec(statement)
+    if (alter && tables.has(alter[2]!)) {
+      const [, db, name] = alter
+      out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${name}_local ${on} `))
+      out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${name} ${on} `))
+      continue
+    }
+    if (BACKFILL.test(statement)) continue
     throw new Error(`no cluster form for this statement; teach cluster-schema.ts: ${statement.slice(0, 80)}`)
   }
   return out
