@@ -10,6 +10,12 @@ export const siteSchema = z.object({
   origins: z.array(z.string().min(1)).default([]),
   /** Cookieless: the visitor id is a hash of (daily salt, site, IP, UA). */
   cookieless: z.boolean().default(false),
+  /**
+   * The site's own hosts (`shop.example`, `cdn.shop.example`): a referrer from one is a
+   * self-referral (channel `internal`), never a source. `www.` and the apex are the same
+   * host; the page's own host always counts. Default: none besides the page's.
+   */
+  hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a site host is a host name, without scheme or port')).optional(),
 })
 export type SiteConfig = z.infer<typeof siteSchema>
 

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs'
 import type { WireEvent, WireProps } from '../protocol/batch.js'
 import type { EventRow } from '../storage/rows.js'
 import { createGeoLookup, type GeoInfo, type GeoLookup } from './geo.js'
-import { parseReferrer, type PageInfo } from './referrer.js'
+import { parseReferrer, siteHostSet, type PageInfo, type SiteHosts } from './referrer.js'
 import { createSessionTracker } from './session.js'
 import { createUserAgentParser, type UserAgentInfo } from './user-agent.js'
 import { createConnectionVisitor, createSaltStore, visitorFromAnonId, visitorFromUserId } from './visitor.js'
@@ -12,6 +12,8 @@ export interface SiteConfigLike {
   id: string
   /** Visitor ids from (daily salt, site, IP, UA), ignoring any anon_id. */
   cookieless: boolean
+  /** The site's own hosts (www and apex alike): referrers from them are `internal`. */
+  hosts?: readonly string[]
 }
 
 /** One request's context. `ip` and `userAgent` feed hashes and lookups; neither is stored. */
@@ -94,6 +96,13 @@ export function createEnricher(options: EnricherOptions): Enricher {
   const parseUa = createUserAgentParser({ allowHeadless: options.allowHeadless ?? false })
   const connectionVisitor = createConnectionVisitor({ salts: createSaltStore(options.saltDir) })
   const sessions = createSessionTracker()
+  const hostSets = new WeakMap<SiteConfigLike, SiteHosts>() // built once per site config
+
+  function hostsOf(site: SiteConfigLike): SiteHosts {
+    let hosts = hostSets.get(site)
+    if (!hosts) hostSets.set(site, (hosts = siteHostSet(site.hosts ?? [])))
+    return hosts
+  }
 
   return {
     forRequest(req: RequestContext): RequestEnricher {
@@ -108,6 +117,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       let lastId = '' // anon_id or user_id of the previous event, and its visitor id
       let lastVisitor = ''
       const pages = new Map<string, PageInfo>() // a batch repeats a few URLs
+      const siteHosts = hostsOf(req.site)
 
       function visitorOf(ev: WireEvent): string {
         const byAnon = !req.site.cookieless && ev.anon_id
@@ -123,7 +133,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       function pageOf(url: string, referrer: string): PageInfo {
         const key = `${referrer}\n${url}`
         let page = pages.get(key)
-        if (!page) pages.set(key, (page = parseReferrer(referrer, url)))
+        if (!page) pages.set(key, (page = parseReferrer(referrer, url, siteHosts)))
         return page
       }
 
