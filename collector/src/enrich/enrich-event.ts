@@ -39,8 +39,10 @@ export interface Enricher {
 }
 
 export interface EnricherOptions {
-  /** Country lookup: `true`/`false` for the bundled database on or off, or your own lookup. */
-  geo: boolean | GeoLookup
+  /** Geo lookup: `true`/`'country'` the bundled country database, `'city'` with regions, `false` off, or your own lookup. */
+  geo: boolean | 'country' | 'city' | GeoLookup
+  /** The city database's folder (see GeoOptions.cityDir). */
+  geoCityDir?: string
   /** Folder of the daily salts for cookieless visitor ids (created if missing). */
   saltDir: string
   /** Count HeadlessChrome as a browser, not a bot. Default `false`. */
@@ -92,7 +94,10 @@ function stringifyProps(props: WireProps | undefined): Record<string, string> {
 export function createEnricher(options: EnricherOptions): Enricher {
   mkdirSync(options.saltDir, { recursive: true, mode: 0o700 })
   accessSync(options.saltDir, constants.W_OK) // fail at start-up, not at the first cookieless event
-  const geo = typeof options.geo === 'function' ? options.geo : createGeoLookup({ enabled: options.geo })
+  const geo =
+    typeof options.geo === 'function'
+      ? options.geo
+      : createGeoLookup({ enabled: options.geo !== false, database: options.geo === 'city' ? 'city' : 'country', cityDir: options.geoCityDir })
   const parseUa = createUserAgentParser({ allowHeadless: options.allowHeadless ?? false })
   const connectionVisitor = createConnectionVisitor({ salts: createSaltStore(options.saltDir) })
   const sessions = createSessionTracker()
