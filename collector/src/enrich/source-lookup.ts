@@ -13,7 +13,13 @@ for (const channel of Object.keys(REFERRER_HOSTS) as ListedChannel[]) {
   }
   for (const name of SOURCE_NAMES[channel].split(' ')) NAMES.set(name, channel)
 }
-const PATHS = Object.entries(REFERRER_PATHS) as [string, ListedChannel][]
+/** host → [path prefix, channel] for the few entries where a path changes the channel. */
+const PATHS = new Map<string, [string, ListedChannel][]>()
+for (const [key, channel] of Object.entries(REFERRER_PATHS)) {
+  const slash = key.indexOf('/')
+  const host = key.slice(0, slash)
+  PATHS.set(host, [...(PATHS.get(host) ?? []), [key.slice(slash), channel as ListedChannel]])
+}
 
 /** Second-level labels under which a registrar sells names (`google.co.uk`, `baidu.com.cn`). */
 const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'or', 'ne', 'go', 'gob', 'nic', 'mil', 'ltd', 'plc'])
@@ -30,19 +36,28 @@ const MAIL_LABELS = new Set(['mail', 'webmail', 'email', 'e-mail', 'correo', 'ne
  * channelOfHost('mail.yandex.ru') // 'email'
  */
 export function channelOfHost(host: string, path = ''): ListedChannel | undefined {
-  for (const [prefix, channel] of PATHS) if (`${host}${path}`.startsWith(prefix)) return channel
-  const labels = host.split('.')
-  const mailLabel = labels.length > 2 && MAIL_LABELS.has(labels[0]!)
-  for (let i = 0; i < labels.length - 1; i++) {
-    const channel = HOSTS.get(i === 0 ? host : labels.slice(i).join('.'))
-    if (channel !== undefined) return mailLabel && i > 0 ? 'email' : channel
+  const paths = PATHS.get(host)
+  if (paths) for (const [prefix, channel] of paths) if (path.startsWith(prefix)) return channel
+  const firstDot = host.indexOf('.')
+  const mailLabel = firstDot !== -1 && host.indexOf('.', firstDot + 1) !== -1 && MAIL_LABELS.has(host.slice(0, firstDot))
+  // suffixes, longest first, down to two labels: a.b.example.com, b.example.com, example.com
+  for (let at = 0; at !== -1 && host.indexOf('.', at) !== -1; at = nextLabel(host, at)) {
+    const channel = HOSTS.get(at === 0 ? host : host.slice(at))
+    if (channel !== undefined) return mailLabel && at > 0 ? 'email' : channel
   }
+  const labels = host.split('.')
   const tld = labels.length > 2 && SECOND_LEVEL.has(labels[labels.length - 2]!) ? 2 : 1
   for (let i = 0; i < labels.length - tld; i++) {
     const channel = ANY_TLD.get(labels.slice(i, labels.length - tld).join('.'))
     if (channel !== undefined) return mailLabel && i > 0 ? 'email' : channel
   }
   return mailLabel ? 'email' : undefined
+}
+
+/** Where the label after the one at `at` starts, or -1. */
+function nextLabel(host: string, at: number): number {
+  const dot = host.indexOf('.', at)
+  return dot === -1 ? -1 : dot + 1
 }
 
 /**
