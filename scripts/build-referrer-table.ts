@@ -7,7 +7,8 @@
  * Update: copy a newer checkout of those three files (with its SOURCE and LICENSE) into
  * ../shared/data/matomo-searchengine-and-social-list/ (or pass --data DIR), run
  *   node --import tsx scripts/build-referrer-table.ts [--data DIR]   (or TALLY_DATA_DIR=…/data)
- * and commit the regenerated table with the source commit it names.
+ * and commit the regenerated table with the source commit it names (`--check` only
+ * compares, exit 1 when the committed table is stale or was edited by hand).
  *
  * Keys are hosts without `www.`, matched by suffix (longest wins); `name.*` keys match
  * `name.` + any TLD (Matomo's `name.{}`). Path entries (Matomo's `google.{}/cse`) keep
@@ -126,6 +127,12 @@ const lines = [
   '} as const',
   '',
 ]
-writeFileSync(out, lines.join('\n'))
+const text = lines.join('\n')
+if (process.argv.includes('--check')) {
+  const same = existsSync(out) && readFileSync(out, 'utf8') === text
+  console.log(same ? `${out} is up to date` : `${out} differs from what the lists give: re-run without --check and commit`)
+  process.exit(same ? 0 : 1)
+}
+writeFileSync(out, text)
 console.log(`${out}: ${ORDER.map((c) => `${c} ${byChannel[c].length} hosts`).join(', ')}; ${paths.size} paths; ${names.size} names`)
 if (conflicts.length) console.log(`conflicts resolved (${ORDER.join(' > ')}): ${conflicts.join('; ')}`)
