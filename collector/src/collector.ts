@@ -56,7 +56,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     sites: new Map(config.sites.map((s) => [s.id, s])),
     origins: new OriginPolicy(config.sites),
     verifier,
-    enricher: createEnricher({ geo: config.geo, saltDir: join(dataDir, 'salts'), allowHeadless: config.allowHeadless }),
+    enricher: createEnricher({ geo: config.geo, geoCityDir: config.geoCityDir, saltDir: join(dataDir, 'salts'), allowHeadless: config.allowHeadless }),
     spool,
     writer,
     storage,

@@ -84,6 +84,22 @@ describe('rollups equal raw events', () => {
     expect(Number(all!.pv)).toBe(rows.filter((r) => r.type === 'pageview' && r.is_bot === 0).length)
   })
 
+  it('bots_daily counts what the others leave out, per site, day and bot family', async () => {
+    const fromRollup = await q(`SELECT site_id, day, bot, sum(events) AS ev, sum(pageviews) AS pv FROM ${db}.bots_daily GROUP BY ALL ORDER BY ALL`)
+    const fromRaw = await q(`SELECT site_id, toDate(ts) AS day, bot, count() AS ev, countIf(type = 'pageview') AS pv FROM ${db}.events WHERE is_bot = 1 GROUP BY ALL ORDER BY ALL`)
+    expect(fromRollup.length).toBeGreaterThan(10)
+    expect(fromRollup).toEqual(fromRaw)
+    const [googlebot] = await q<{ ev: string }>(`SELECT sum(events) AS ev FROM ${db}.bots_daily WHERE bot = 'googlebot'`)
+    expect(Number(googlebot!.ev)).toBe(rows.filter((r) => r.bot === 'googlebot').length)
+  })
+
+  it('PV and UV by region (province) equal raw events', async () => {
+    const fromRollup = await q(`SELECT region, sum(pageviews) AS pv, uniqMerge(visitors) AS uv FROM ${db}.geo_daily WHERE country = 'CN' GROUP BY region ORDER BY region`)
+    const fromRaw = await q(`SELECT region, count() AS pv, uniq(visitor_id) AS uv FROM ${db}.events WHERE is_bot = 0 AND type = 'pageview' AND country = 'CN' GROUP BY region ORDER BY region`)
+    expect(fromRollup.map((r) => (r as { region: string }).region)).toEqual(['Beijing', 'Guangdong', 'Zhejiang'])
+    expect(fromRollup).toEqual(fromRaw)
+  })
+
   it('the spool’s event tuple has exactly the columns of events', async () => {
     const columns = await q<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${db}' AND table = 'events'`)
     expect(columns.map((c) => c.name).sort()).toEqual([...EVENT_COLUMNS].sort())

@@ -24,7 +24,7 @@ function row(i: number): EventRow {
     session_id: `s${i}`, user_id: '', url: `https://shop.example/p${i}`, hostname: 'shop.example', path: `/p${i}`, referrer: '',
     referrer_host: '', channel: 'direct', utm_source: '', utm_medium: '', utm_campaign: '', utm_term: '', utm_content: '', title: '',
     screen: '', locale: '', timezone: '', browser: '', browser_version: '', os: '', os_version: '', device_type: 'desktop',
-    country: '', region: '', is_bot: 0, source: 'browser', props: {},
+    country: '', region: '', is_bot: 0, bot: '', source: 'browser', props: {},
   }
 }
 

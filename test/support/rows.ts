@@ -39,6 +39,7 @@ export function makeRows(o: RowOptions): EventRow[] {
     const ts = from + Math.floor(r() * o.days * 86_400_000)
     const path = pick(r, ['/', '/pricing', '/docs', '/blog/a', '/blog/b'])
     const bot = r() < 0.03
+    const country = pick(r, ['GB', 'FR', 'CN', ''])
     rows.push({
       id: uuid(r),
       site_id: pick(r, o.sites),
@@ -69,9 +70,10 @@ export function makeRows(o: RowOptions): EventRow[] {
       os: pick(r, ['Windows', 'Mac OS', 'iOS', 'Android']),
       os_version: '',
       device_type: bot ? 'bot' : pick(r, ['desktop', 'mobile']),
-      country: pick(r, ['GB', 'FR', 'CN', '']),
-      region: '',
+      country,
+      region: country === 'CN' ? pick(r, ['Guangdong', 'Zhejiang', 'Beijing']) : '',
       is_bot: bot ? 1 : 0,
+      bot: bot ? pick(r, ['googlebot', 'bingbot', 'curl', 'empty']) : '',
       source: 'browser',
       props: { plan: pick(r, ['free', 'pro']) },
     })

@@ -21,6 +21,15 @@ describe('loadConfig', () => {
     expect(config.sites[0]!.cookieless).toBe(false)
   })
 
+  it('reads the geo database choice and the site hosts', () => {
+    const { config } = loadConfig({ TALLY_CONFIG: file({ ...valid, sites: [{ id: 'shop', hosts: ['shop.example', 'cdn.shop.example'] }] }), TALLY_GEO: 'city', TALLY_GEO_CITY_DIR: '/srv/dbip-city' })
+    expect(config.geo).toBe('city')
+    expect(config.geoCityDir).toBe('/srv/dbip-city')
+    expect(config.sites[0]!.hosts).toEqual(['shop.example', 'cdn.shop.example'])
+    expect(() => loadConfig({ TALLY_CONFIG: file(valid), TALLY_GEO: 'province' })).toThrow(/TALLY_GEO: /)
+    expect(() => loadConfig({ TALLY_CONFIG: file({ ...valid, sites: [{ id: 'shop', hosts: ['https://shop.example/'] }] }) })).toThrow(/sites\.0\.hosts\.0.*host name/)
+  })
+
   it('names the environment variable of a bad setting', () => {
     expect(() => loadConfig({ TALLY_CONFIG: file(valid), PORT: 'eighty' })).toThrow(/PORT: /)
     expect(() => loadConfig({ TALLY_CONFIG: file(valid), CLICKHOUSE_URL: 'not a url' })).toThrow(/CLICKHOUSE_URL: /)

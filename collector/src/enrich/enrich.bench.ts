@@ -17,9 +17,11 @@ const UAS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
 ]
+/** Referrers that go through the host table (no utm_medium short-cut). */
+const REFERRERS = ['https://www.google.com/', 'https://www.baidu.com/', 'https://weibo.com/', 'https://chatgpt.com/', 'https://mail.google.com/', 'https://blog.somewhere.org/', 'https://www.google.co.uk/', 'https://m.facebook.com/', 'https://news.ycombinator.com/', '']
 const IPS = ['81.2.69.160', '8.8.8.8', '2001:4860:4860::8888', '::ffff:1.1.1.1', '203.0.113.9']
 
-function batch(i: number, withSession: boolean, distinctUrls: boolean): WireEvent[] {
+function batch(i: number, withSession: boolean, distinctUrls: boolean, organic = false): WireEvent[] {
   const now = Date.now()
   return Array.from({ length: EVENTS_PER_REQUEST }, (_, j) => ({
     id: `00000000-0000-4000-8000-${String(i * 100 + j).padStart(12, '0')}`,
@@ -28,8 +30,10 @@ function batch(i: number, withSession: boolean, distinctUrls: boolean): WireEven
     ts: now - (EVENTS_PER_REQUEST - j) * 1000,
     anon_id: withSession ? `anon-${i % 1000}` : undefined,
     session_id: withSession ? `sess-${i % 1000}` : undefined,
-    url: `https://www.shop.example/products/${distinctUrls ? j : j % 5}?utm_source=google&utm_medium=cpc&utm_campaign=spring${distinctUrls ? `&gclid=${i}-${j}` : ''}`,
-    referrer: 'https://www.google.com/',
+    url: organic
+      ? `https://www.shop.example/products/${i}-${j}`
+      : `https://www.shop.example/products/${distinctUrls ? j : j % 5}?utm_source=google&utm_medium=cpc&utm_campaign=spring${distinctUrls ? `&gclid=${i}-${j}` : ''}`,
+    referrer: organic ? REFERRERS[(i + j) % REFERRERS.length] : 'https://www.google.com/',
     title: 'Product page',
     screen: '1920x1080',
     locale: 'en-GB',
@@ -38,12 +42,12 @@ function batch(i: number, withSession: boolean, distinctUrls: boolean): WireEven
   }))
 }
 
-function run(label: string, cookieless: boolean, withSession: boolean, distinctUrls = false): void {
+function run(label: string, cookieless: boolean, withSession: boolean, distinctUrls = false, organic = false): void {
   const dir = mkdtempSync(join(tmpdir(), 'tally-bench-'))
   try {
     const enricher = createEnricher({ geo: true, saltDir: dir })
     const site = { id: 'shop', cookieless }
-    const batches = Array.from({ length: 200 }, (_, i) => batch(i, withSession, distinctUrls))
+    const batches = Array.from({ length: 200 }, (_, i) => batch(i, withSession, distinctUrls, organic))
     const request = (i: number): RequestContext => ({
       site,
       ip: IPS[i % IPS.length]!,
@@ -78,3 +82,4 @@ console.log(`enrich: ${EVENTS_PER_REQUEST}-event requests (5 URLs each unless sa
 run('anon_id + session_id from the SDK', false, true)
 run('cookieless (salted hash, session tracker)', true, false)
 run('anon_id, session_id, 50 distinct URLs', false, true, true)
+run('50 distinct URLs, referrers via the host table', false, true, true, true)

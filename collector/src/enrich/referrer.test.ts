@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseReferrer } from './referrer.js'
+import { parseReferrer, siteHostSet } from './referrer.js'
 
 const PAGE = 'https://www.shop.example/products/42'
 
@@ -24,6 +24,70 @@ describe('parseReferrer: channel', () => {
     ['https://t.example.org/', 'referral'],
   ])('%s → %s', (referrer, channel) => {
     expect(parseReferrer(referrer, PAGE).channel).toBe(channel)
+  })
+
+  it.each([
+    ['https://chatgpt.com/', 'ChatGPT'],
+    ['https://chat.openai.com/', 'ChatGPT (old host)'],
+    ['https://www.perplexity.ai/', 'Perplexity'],
+    ['https://gemini.google.com/', 'Gemini, though google.com is search'],
+    ['https://copilot.microsoft.com/', 'Copilot'],
+    ['https://claude.ai/', 'Claude'],
+    ['https://chat.deepseek.com/', 'DeepSeek'],
+  ])('AI assistant: %s (%s) → ai', (referrer) => {
+    expect(parseReferrer(referrer, PAGE).channel).toBe('ai')
+  })
+
+  it('AI assistants that tag their links instead of sending a referrer', () => {
+    expect(parseReferrer('', `${PAGE}?utm_source=chatgpt.com`).channel).toBe('ai')
+    expect(parseReferrer('', `${PAGE}?utm_source=perplexity`).channel).toBe('ai')
+  })
+
+  it.each([
+    ['https://www.baidu.com/', 'search'],
+    ['https://m.baidu.com/', 'search'],
+    ['https://www.sogou.com/', 'search'],
+    ['https://www.so.com/', 'search'],
+    ['https://m.sm.cn/', 'search'],
+    ['https://weibo.com/', 'social'],
+    ['https://m.weibo.cn/', 'social'],
+    ['https://user.qzone.qq.com/', 'social'],
+    ['http://www.renren.com/', 'social'],
+    ['https://www.zhihu.com/', 'social'],
+    ['https://www.xiaohongshu.com/', 'social'],
+    ['https://www.douyin.com/', 'social'],
+    ['https://www.bilibili.com/', 'social'],
+    ['https://mp.weixin.qq.com/', 'social'],
+    ['https://mail.qq.com/', 'email'],
+  ])('Chinese platform %s → %s', (referrer, channel) => {
+    expect(parseReferrer(referrer, PAGE).channel).toBe(channel)
+  })
+
+  it('webmail by host, and by a mail label under a search engine', () => {
+    expect(parseReferrer('https://mail.yandex.ru/', PAGE).channel).toBe('email')
+    expect(parseReferrer('https://mail.google.co.uk/', PAGE).channel).toBe('email')
+    expect(parseReferrer('https://webmail.provider.example/', PAGE).channel).toBe('email')
+    expect(parseReferrer('https://go.mail.ru/', PAGE).channel).toBe('search')
+  })
+
+  it('ad networks are paid', () => {
+    expect(parseReferrer('https://googleads.g.doubleclick.net/', PAGE).channel).toBe('paid')
+    expect(parseReferrer('https://www.googleadservices.com/', PAGE).channel).toBe('paid')
+  })
+
+  it("the site's configured hosts are internal, www or not; others are not", () => {
+    const hosts = siteHostSet(['Shop.Example', 'cdn.shop-static.example.'])
+    expect(parseReferrer('https://cdn.shop-static.example/x', PAGE, hosts).channel).toBe('internal')
+    expect(parseReferrer('https://www.cdn.shop-static.example/', PAGE, hosts).channel).toBe('internal')
+    expect(parseReferrer('https://shop.example/', 'https://checkout.other.example/', hosts).channel).toBe('internal')
+    expect(parseReferrer('https://cdn.shop-static.example/x', PAGE).channel).toBe('referral')
+    // a self-referral keeps internal even with a campaign tag carried along
+    expect(parseReferrer('https://shop.example/a', `${PAGE}?utm_medium=cpc`, hosts).channel).toBe('internal')
+  })
+
+  it('a search engine name in a foreign host is not that search engine', () => {
+    expect(parseReferrer('https://google.example.com/', PAGE).channel).toBe('referral')
+    expect(parseReferrer('https://www.notgoogle.com/', PAGE).channel).toBe('referral')
   })
 
   it('no referrer is direct', () => {

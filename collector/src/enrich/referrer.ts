@@ -1,10 +1,12 @@
 /**
  * Where a page view came from: the page's hostname and path, its UTM parameters,
  * the referrer's host and the acquisition channel. Pure string/URL work, cheap
- * enough to run per event.
+ * enough to run per event. Which hosts are search, social, AI or webmail comes from
+ * a generated table (data/referrer-table.ts, from Matomo's CC0 lists; source-lookup.ts).
  */
+import { channelOfHost, channelOfSource } from './source-lookup.js'
 
-export type Channel = 'direct' | 'search' | 'social' | 'email' | 'paid' | 'referral' | 'internal'
+export type Channel = 'direct' | 'search' | 'social' | 'ai' | 'email' | 'paid' | 'referral' | 'internal'
 
 /** The page and referrer columns of an `events` row. Missing values are ''. */
 export interface PageInfo {
@@ -21,18 +23,6 @@ export interface PageInfo {
   utm_content: string
 }
 
-// Hosts are matched by label, so `google` matches google.com, www.google.co.uk and
-// the Android app referrer com.google.android.googlequicksearchbox. utm_source values
-// such as `google` or `facebook` match the same lists.
-const SEARCH =
-  /(^|\.)(google|bing|duckduckgo|yahoo|baidu|yandex|ecosia|naver|seznam|qwant|startpage|sogou)(\.|$)|^search\.brave\.com$/
-const SOCIAL =
-  /(^|\.)(facebook|instagram|linkedin|twitter|reddit|youtube|tiktok|weibo|pinterest|threads|bsky|snapchat|quora|discord|telegram|whatsapp|vk)(\.|$)/
-/** Short social hosts and utm_source shorthands, matched exactly (a `t.` label is too common). */
-const SOCIAL_EXACT = new Set(['t.co', 'x.com', 'fb.com', 'lnkd.in', 'youtu.be', 't.me', 'fb', 'ig', 'x'])
-/** Webmail hosts (mail.google.com, outlook.live.com, e.mail.ru…) and the Gmail app. Checked before SEARCH. */
-const EMAIL = /(^|\.)(mail|webmail|email|e-mail|gmail|outlook|newsletter)(\.|$)|^com\.google\.android\.gm$/
-
 /**
  * Paid traffic. utm_medium as marketers tag ads (cpc, ppc, cpm, cpv, display,
  * banner, paid, paid_social, paidsearch…), or a click id that only an ad network
@@ -42,7 +32,7 @@ const EMAIL = /(^|\.)(mail|webmail|email|e-mail|gmail|outlook|newsletter)(\.|$)|
  */
 const PAID_MEDIUM = /^(cpc|ppc|cpm|cpv|cpa|display|banner)$|^paid/
 const PAID_CLICK_ID = /[?&](gclid|gbraid|wbraid|dclid|msclkid|ttclid|yclid)=/
-const EMAIL_MEDIUM = /^(e-?mail|newsletter)/
+const EMAIL_MEDIUM = /^(e-?mail|newsletter|edm)/
 const SOCIAL_MEDIUM = /^(social|social[-_ ]?media|social[-_ ]?network|sm)$/
 
 type Utm = Pick<PageInfo, 'utm_source' | 'utm_medium' | 'utm_campaign' | 'utm_term' | 'utm_content'>
@@ -82,43 +72,59 @@ function pathOf(page: URL): string {
 }
 
 /**
+ * The site's own hosts, for self-referrals: lower case, without `www.`. The page's own
+ * host always counts too. Build it once per site with {@link siteHostSet}.
+ */
+export type SiteHosts = ReadonlySet<string>
+const NO_HOSTS: SiteHosts = new Set()
+
+/** A site's configured hosts (`www.shop.example`, `Shop.Example.`) as a {@link SiteHosts}. */
+export function siteHostSet(hosts: readonly string[]): SiteHosts {
+  return new Set(hosts.map((h) => stripWww(h.trim().toLowerCase().replace(/\.$/, ''))).filter((h) => h !== ''))
+}
+
+/**
  * Channel, checked in this order (first match wins):
- * internal (referrer host = page host, `www.` ignored) → paid → email (by utm_medium)
- * → direct (no referrer and no utm_source) → email host → search → social → referral.
+ * internal (the referrer is the page's host or one of the site's hosts, `www.` ignored)
+ * → paid (utm_medium, ad click id) → email (utm_medium) → direct (no referrer and no
+ * utm_source) → the lists: ai, paid, email, social, search by the referrer's host →
+ * search / social by utm_medium (`organic`, `social`) → referral.
  * A utm_source stands in for the referrer when there is none (apps often strip it).
  */
-function channelOf(page: URL | null, refHost: string, utm: Utm): Channel {
-  if (page && refHost !== '' && refHost === stripWww(page.hostname)) return 'internal'
+function channelOf(page: URL | null, ref: URL | null, refHost: string, utm: Utm, siteHosts: SiteHosts): Channel {
+  if (refHost !== '' && ((page && refHost === stripWww(page.hostname)) || siteHosts.has(refHost))) return 'internal'
   const medium = utm.utm_medium.toLowerCase()
   if (PAID_MEDIUM.test(medium)) return 'paid'
   if (page && PAID_CLICK_ID.test(page.search)) return 'paid'
   if (EMAIL_MEDIUM.test(medium)) return 'email'
-  const source = refHost || utm.utm_source.toLowerCase()
-  if (source === '') return 'direct'
-  if (EMAIL.test(source)) return 'email'
-  if (SEARCH.test(source) || medium === 'organic') return 'search'
-  if (SOCIAL_EXACT.has(source) || SOCIAL.test(source) || SOCIAL_MEDIUM.test(medium)) return 'social'
+  const source = utm.utm_source.toLowerCase()
+  if (refHost === '' && source === '') return 'direct'
+  const listed = refHost !== '' ? channelOfHost(refHost, ref ? ref.pathname : '') : channelOfSource(source)
+  if (listed) return listed
+  if (medium === 'organic') return 'search'
+  if (SOCIAL_MEDIUM.test(medium)) return 'social'
   return 'referral'
 }
 
 /**
- * Page and referrer columns from the page URL and the referrer (either may be '').
+ * Page and referrer columns from the page URL and the referrer (either may be ''),
+ * with the site's own hosts for self-referrals.
  *
  * @example
  * parseReferrer('https://www.google.com/', 'https://shop.example/p/1?utm_source=spring#top')
  * // { hostname: 'shop.example', path: '/p/1', referrer_host: 'google.com', channel: 'search',
  * //   utm_source: 'spring', utm_medium: '', utm_campaign: '', utm_term: '', utm_content: '' }
  */
-export function parseReferrer(referrer: string, pageUrl: string): PageInfo {
+export function parseReferrer(referrer: string, pageUrl: string, siteHosts: SiteHosts = NO_HOSTS): PageInfo {
   const page = parseUrl(pageUrl)
   const ref = parseUrl(referrer)
-  const refHost = ref ? stripWww(ref.hostname) : ''
+  const refHost = ref ? stripWww(ref.hostname.toLowerCase().replace(/\.$/, '')) : ''
   const utm = utmOf(page ? page.search : '')
   return {
     hostname: page ? page.hostname : '',
     path: page ? pathOf(page) : pathOnly(pageUrl),
     referrer_host: refHost,
-    channel: channelOf(page, refHost, utm),
+    channel: channelOf(page, ref, refHost, utm, siteHosts),
     ...utm,
   }
 }

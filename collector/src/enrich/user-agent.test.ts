@@ -24,6 +24,7 @@ describe('parseUserAgent', () => {
       os_version: '10',
       device_type: 'desktop',
       is_bot: 0,
+      bot: '',
     })
   })
 
@@ -35,6 +36,7 @@ describe('parseUserAgent', () => {
       os_version: '17.4',
       device_type: 'mobile',
       is_bot: 0,
+      bot: '',
     })
   })
 
@@ -45,7 +47,7 @@ describe('parseUserAgent', () => {
   })
 
   it('flags Googlebot as a bot device', () => {
-    expect(parseUserAgent(UA.googlebot)).toMatchObject({ is_bot: 1, device_type: 'bot' })
+    expect(parseUserAgent(UA.googlebot)).toMatchObject({ is_bot: 1, device_type: 'bot', bot: 'googlebot' })
   })
 
   it('treats HeadlessChrome as a bot unless allowed', () => {
@@ -56,7 +58,7 @@ describe('parseUserAgent', () => {
 
   it('gives empty strings, not undefined, for what it cannot read', () => {
     const info = parseUserAgent('')
-    expect(info).toEqual({ browser: '', browser_version: '', os: '', os_version: '', device_type: 'bot', is_bot: 1 })
+    expect(info).toEqual({ browser: '', browser_version: '', os: '', os_version: '', device_type: 'bot', is_bot: 1, bot: 'empty' })
   })
 
   it('returns the cached result for a repeated UA', () => {

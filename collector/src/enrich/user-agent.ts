@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { isBot } from './bot.js'
+import { botFamily } from './bot.js'
 import { Lru } from './lru.js'
 
 /** The part of ua-parser-js 1.x we use (1.x ships no type declarations). */
@@ -22,6 +22,8 @@ export interface UserAgentInfo {
   /** `desktop`, `mobile`, `tablet`, `tv`, `console`, `wearable`, `embedded`, `xr` or `bot`. */
   device_type: string
   is_bot: 0 | 1
+  /** The bot family (`googlebot`, `curl`, `empty`…), '' for a person; see bot.ts. */
+  bot: string
 }
 
 export interface UserAgentParserOptions {
@@ -61,7 +63,8 @@ export function createUserAgentParser(
     const cached = cache.get(userAgent)
     if (cached) return cached
     const r = uaParser(userAgent)
-    const bot = isBot(userAgent, botOptions)
+    const family = botFamily(userAgent, botOptions)
+    const bot = family !== ''
     const type = r.device.type
     const info: UserAgentInfo = Object.freeze({
       browser: r.browser.name ?? '',
@@ -70,6 +73,7 @@ export function createUserAgentParser(
       os_version: r.os.version ?? '',
       device_type: bot ? 'bot' : type ? (DEVICE_TYPES[type] ?? type) : 'desktop',
       is_bot: bot ? 1 : 0,
+      bot: family,
     })
     cache.set(userAgent, info)
     return info
@@ -81,6 +85,6 @@ export function createUserAgentParser(
  *
  * @example
  * parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) …')
- * // { browser: 'Mobile Safari', browser_version: '17', os: 'iOS', os_version: '17.4', device_type: 'mobile', is_bot: 0 }
+ * // { browser: 'Mobile Safari', browser_version: '17', os: 'iOS', os_version: '17.4', device_type: 'mobile', is_bot: 0, bot: '' }
  */
 export const parseUserAgent: (userAgent: string) => UserAgentInfo = createUserAgentParser()

@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps): Hono {
   app.post('/v1/batch', batchRoute(deps))
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
-  if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()])
+  if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()], (id) => deps.sites.get(id)?.hosts ?? [])
   mountOpsRoutes(app, deps)
 
   let tracker: string | undefined // read once, on the first request after it was built

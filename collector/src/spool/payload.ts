@@ -1,4 +1,4 @@
-import { toEventTuple, type EventRow, type EventTuple, type RejectedRow } from '../storage/rows.js'
+import { EVENT_COLUMNS, toEventTuple, type EventRow, type EventTuple, type RejectedRow } from '../storage/rows.js'
 
 /** What one accepted request puts into the spool: its enriched and its refused events. */
 export interface SpoolPayload {
@@ -6,9 +6,13 @@ export interface SpoolPayload {
   rejected: RejectedRow[]
 }
 
-/** As stored: format version, events as tuples in EVENT_COLUMNS order, refused events. */
+/**
+ * As stored: format version, events as tuples in EVENT_COLUMNS order, refused events.
+ * Version 1 tuples lack the last column (`bot`, added in version 2); they are still
+ * read, so a spool written before an upgrade drains after it.
+ */
 interface StoredPayload {
-  v: 1
+  v: 1 | 2
   e: EventTuple[]
   r: RejectedRow[]
 }
@@ -18,8 +22,11 @@ export interface DecodedPayload {
   rejected: RejectedRow[]
 }
 
+const VERSION = 2
+const V1_COLUMNS = EVENT_COLUMNS.length - 1
+
 export function encodePayload(payload: SpoolPayload): Buffer {
-  const stored: StoredPayload = { v: 1, e: payload.events.map(toEventTuple), r: payload.rejected }
+  const stored: StoredPayload = { v: VERSION, e: payload.events.map(toEventTuple), r: payload.rejected }
   return Buffer.from(JSON.stringify(stored))
 }
 
@@ -29,6 +36,11 @@ export class SpoolFormatError extends Error {
 
 export function decodePayload(data: Buffer): DecodedPayload {
   const stored = JSON.parse(data.toString('utf8')) as StoredPayload
-  if (stored.v !== 1) throw new SpoolFormatError(`spool record of format ${String(stored.v)}; this collector reads format 1`)
+  if (stored.v === 1) {
+    // version 1 → 2: no bot family was recorded; '' (not a family name) says so
+    for (const tuple of stored.e) if (tuple.length === V1_COLUMNS) tuple.push('')
+    return { events: stored.e, rejected: stored.r }
+  }
+  if (stored.v !== VERSION) throw new SpoolFormatError(`spool record of format ${String(stored.v)}; this collector reads formats 1 and ${VERSION}`)
   return { events: stored.e, rejected: stored.r }
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Spool } from './spool.js'
 import { decodePayload } from './payload.js'
+import { EVENT_COLUMNS } from '../storage/rows.js'
 
 // fixtures/v1-segment.seg was written by the collector before framing v2 (fixtures/README.md).
 const FIXTURE = fileURLToPath(new URL('./fixtures/v1-segment.seg', import.meta.url))
@@ -29,7 +30,7 @@ describe('a segment written by the previous collector (framing v1)', () => {
     const decoded = payloads.map(decodePayload)
     expect(decoded.flatMap((p) => p.events.map((e) => e[0]))).toEqual([1, 2, 3, 4].map((n) => `018f2a6e-0000-7000-8000-00000000000${n}`))
     expect(decoded.flatMap((p) => p.rejected.map((r) => r.reason))).toEqual(['invalid_event', 'too_large'])
-    expect(decoded[1]!.events[0]!.at(-1)).toEqual({ sku: 'A-7', 价格: '12.50' })
+    expect(decoded[1]!.events[0]![EVENT_COLUMNS.indexOf('props')]).toEqual({ sku: 'A-7', 价格: '12.50' })
 
     await spool.append(Buffer.from('{"v":1,"e":[],"r":[]}'))
     await spool.seal()

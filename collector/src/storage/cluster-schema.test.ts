@@ -53,6 +53,11 @@ describe('cluster schema', () => {
     }
   })
 
+  it('adds a column on the shards and on the Distributed table alike', () => {
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE tally.events_local ON CLUSTER analytics ADD COLUMN IF NOT EXISTS bot'))).toHaveLength(1)
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE tally.events ON CLUSTER analytics ADD COLUMN IF NOT EXISTS bot'))).toHaveLength(1)
+  })
+
   it('refuses a cluster name that is not a plain identifier', () => {
     expect(() => clusterStatements('tally', { cluster: "x'; DROP" })).toThrow(/plain identifier/)
   })

@@ -25,7 +25,7 @@ const ENGINE = /\bENGINE = (\w*MergeTree)\b(\([^)]*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
 const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
-const INSERT_SELECT = /^INSERT INTO \S+ SELECT /
+const INSERT_SELECT = /^INSERT INTO \S+[\s(][\s\S]*\bSELECT\b/
 
 /** Sharding keys of the Distributed tables that are written to; the rest only read. */
 const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()' }

@@ -42,6 +42,8 @@ export interface EventRow {
   country: string
   region: string
   is_bot: 0 | 1
+  /** The bot family when is_bot = 1 (`googlebot`, `curl`, `empty`…), else ''. Since migration 007. */
+  bot: string
   /** `browser` or `server` (which SDK or client sent it). */
   source: string
   props: Record<string, string>
@@ -61,14 +63,15 @@ export interface RejectedRow {
 /**
  * The column order of an event tuple: how events travel through the spool and into
  * ClickHouse (`JSONCompactEachRow`), half the bytes of keyed JSON and faster to encode
- * and parse. Version 1 of the spool format; a new column means a new version.
+ * and parse. Version 2 of the spool format (version 1 had no `bot`, the last column);
+ * a new column means a new version, appended at the end.
  */
 export const EVENT_COLUMNS = [
   'id', 'site_id', 'type', 'name', 'ts', 'received_at', 'visitor_id', 'session_id', 'user_id',
   'url', 'hostname', 'path', 'referrer', 'referrer_host', 'channel',
   'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
   'title', 'screen', 'locale', 'timezone', 'browser', 'browser_version', 'os', 'os_version',
-  'device_type', 'country', 'region', 'is_bot', 'source', 'props',
+  'device_type', 'country', 'region', 'is_bot', 'source', 'props', 'bot',
 ] as const satisfies readonly (keyof EventRow)[]
 
 /** An event row as a tuple in {@link EVENT_COLUMNS} order. */
