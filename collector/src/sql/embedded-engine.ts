@@ -40,6 +40,12 @@ export function embeddedSqlEngine(path: string, limits: SqlLimits): SqlEngine {
           const result = Object.keys(params).length > 0 ? await session.queryBindAsync(sql, params, opts) : await session.queryAsync(sql, opts)
           return result.text().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
         },
+        async lines(query, params) {
+          const sql = marker + query
+          const opts = { format: 'TabSeparated' }
+          const result = Object.keys(params).length > 0 ? await session.queryBindAsync(sql, params, opts) : await session.queryAsync(sql, opts)
+          return result.text().split('\n')
+        },
         async *stream(query, params) {
           const sql = marker + query
           active = Object.keys(params).length > 0 ? session.queryStreamBind(sql, params) : session.queryStream(sql)

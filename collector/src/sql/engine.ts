@@ -19,6 +19,8 @@ export interface SqlEngine {
 export interface SqlRun {
   /** Rows of a small query as JSON objects (the statement's inspection). */
   rows(query: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]>
+  /** The lines of `query`'s output in the engine's default format, TabSeparated (for EXPLAIN, which a FORMAT clause would not reach). */
+  lines(query: string, params: Record<string, unknown>): Promise<string[]>
   /** The output bytes of `query`, chunk by chunk, as the engine produces them. */
   stream(query: string, params: Record<string, unknown>): AsyncIterable<Uint8Array>
   /** Stops the statement if it still runs (engine-side), and releases the context. */

@@ -40,7 +40,8 @@ export async function inspectStatement(run: SqlRun, query: string, params: Recor
     throw error
   }
   const canonical = String(parsed?.canonical ?? '')
-  const tree = (await run.rows(`EXPLAIN AST ${canonical}`, params)).map((row) => String(row.explain ?? ''))
+  // TabSeparated escapes within a line; the leading spaces (the depth) and node names stay as they are.
+  const tree = await run.lines(`EXPLAIN AST ${canonical}`, params)
   const kind = tree[0]?.split(' ')[0] ?? ''
   if (!READ_KINDS.has(kind)) {
     throw new SqlError('ERR_QUERY_REFUSED', `only statements that read run here (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS); this one is ${kind || 'empty'}`)

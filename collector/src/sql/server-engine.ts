@@ -18,6 +18,12 @@ export function serverSqlEngine(client: ClickHouseClient): SqlEngine {
           const result = await client.query({ query, query_params: params, format: 'JSONEachRow', abort_signal: signal })
           return result.json<Record<string, unknown>>()
         },
+        async lines(query, params) {
+          const { stream } = await client.exec({ query, query_params: params, abort_signal: signal })
+          let text = ''
+          for await (const chunk of stream) text += (chunk as Buffer).toString('utf8')
+          return text.split('\n')
+        },
         async *stream(query, params) {
           const queryId = randomUUID()
           running = queryId
