@@ -84,6 +84,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     metrics,
     async close(deadlineMs = 30_000) {
       draining = true
+      await storage.sql?.cancelAll() // analyst queries in flight are stopped, not waited out
       await stopListening(server)
       await spool.close()
       const drained = await writer.drain(deadlineMs)

@@ -173,7 +173,7 @@ describe('POST /v1/batch', () => {
     ]) {
       const res = await sql(query)
       expect(res.status, query).toBe(400)
-      expect((await res.json()).error.code, query).toBe('ERR_QUERY')
+      expect((await res.json()).error.code, query).toBe('ERR_QUERY_REFUSED')
     }
     expect(await count('1')).toBeGreaterThan(0) // still there
     const noToken = await fetch(`${c.url}/v1/sql`, { method: 'POST', body: JSON.stringify({ query: 'SELECT 1' }) })

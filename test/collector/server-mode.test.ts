@@ -19,6 +19,9 @@ import { isInsertInto, startFaultProxy, type FaultProxy, type ProxyLogEntry } fr
 
 const USER = 'tally'
 const PASSWORD = 'front-password'
+/** /v1/sql runs as a read-only user of its own (never the writer's credentials). */
+const SQL_USER = 'analyst'
+const SQL_PASSWORD = 'analyst-password'
 const TIMEOUT_MS = 2_000
 /** One site per scenario, so each counts only its own events. */
 const SITES = ['ok', 'down', 'failing', 'hanging', 'lost', 'late', 'crash'] as const
@@ -32,7 +35,7 @@ const sent = new Map<Site, string[]>()
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-server-mode-'))
-  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD })
+  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: SQL_USER, readOnlyPassword: SQL_PASSWORD })
   proxy = await startFaultProxy(front.url)
   c = await startCollector({
     sites: SITES.map((id) => ({ id, origins: ['*'] })),
@@ -40,6 +43,8 @@ beforeAll(async () => {
       CLICKHOUSE_URL: proxy.url,
       CLICKHOUSE_USER: USER,
       CLICKHOUSE_PASSWORD: PASSWORD,
+      CLICKHOUSE_SQL_USER: SQL_USER,
+      CLICKHOUSE_SQL_PASSWORD: SQL_PASSWORD,
       CLICKHOUSE_TIMEOUT_MS: String(TIMEOUT_MS),
       TALLY_MAX_BACKOFF_MS: '1000',
     },

@@ -5,7 +5,9 @@
  *
  *   TALLY_FRONT_PATH=/tmp/ch TALLY_FRONT_PORT=0 node --import tsx test/support/clickhouse-http-front-main.ts
  *
- * Optional: TALLY_FRONT_USER and TALLY_FRONT_PASSWORD (then requests must authenticate).
+ * Optional: TALLY_FRONT_USER and TALLY_FRONT_PASSWORD (then requests must authenticate);
+ * TALLY_FRONT_READONLY_USER / _PASSWORD, a second user run on a read-only session;
+ * TALLY_FRONT_LOG, a file getting `{"user","sql"}` per statement.
  * Prints `{"listening":"http://127.0.0.1:<port>"}` on stdout when ready; SIGTERM or
  * SIGINT closes the server and the engine, then exits.
  */
@@ -23,6 +25,9 @@ const front = await createClickHouseHttpFront({
   port: Number(process.env.TALLY_FRONT_PORT ?? 0),
   user: process.env.TALLY_FRONT_USER,
   password: process.env.TALLY_FRONT_PASSWORD,
+  readOnlyUser: process.env.TALLY_FRONT_READONLY_USER,
+  readOnlyPassword: process.env.TALLY_FRONT_READONLY_PASSWORD,
+  logPath: process.env.TALLY_FRONT_LOG,
 })
 process.stdout.write(`${JSON.stringify({ listening: front.url })}\n`)
 

@@ -16,14 +16,18 @@
  *   (a statement check), the rest are `SET` for the one request and reset afterwards;
  * - `database`, `default_format`, `query_id`; gzip/deflate request bodies;
  * - basic auth, `X-ClickHouse-User`/`X-ClickHouse-Key` or `user`/`password` parameters,
- *   checked when the front was given a user and password;
+ *   checked when the front was given a user and password; optionally a second,
+ *   read-only user whose statements run on a chDB session with `readonly = 1` for good
+ *   (the engine refuses its writes, table functions and setting changes), and a log of
+ *   which user sent each statement;
  * - errors as HTTP 500 (403 for authentication) with ClickHouse's text
  *   (`Code: N. DB::Exception: … (NAME)`) and `X-ClickHouse-Exception-Code`, so the
  *   client raises `ClickHouseError`; a simple `X-ClickHouse-Summary` on success.
  * What it is not: no sessions (`session_id` is ignored), no multipart parameters, no
- * response compression, no progress headers, no concurrency (statements run one at a
- * time, so per-request settings cannot leak between requests), no TLS, no users or
- * grants beyond one optional user/password pair.
+ * response compression, no progress headers, no concurrency (one user's statements run one at a
+ * time, so per-request settings cannot leak between requests, and KILL QUERY waits
+ * behind the statement it would kill), no TLS, no users or grants beyond those two users
+ * (no per-table grants, quotas, profiles or setting constraints).
  *
  * chDB holds one data folder per process, so the front runs as its own child process
  * (`startClickHouseHttpFront`, entry `clickhouse-http-front-main.ts`); importing this

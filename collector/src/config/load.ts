@@ -12,6 +12,12 @@ export const ENV_SETTINGS: Record<string, string> = {
   CLICKHOUSE_PASSWORD: 'clickhouse.password',
   CLICKHOUSE_DATABASE: 'clickhouse.database',
   CLICKHOUSE_TIMEOUT_MS: 'clickhouse.requestTimeoutMs',
+  CLICKHOUSE_SQL_USER: 'clickhouse.sqlUser',
+  CLICKHOUSE_SQL_PASSWORD: 'clickhouse.sqlPassword',
+  TALLY_SQL_MAX_EXECUTION_SECONDS: 'sql.maxExecutionSeconds',
+  TALLY_SQL_MAX_RESULT_ROWS: 'sql.maxResultRows',
+  TALLY_SQL_MAX_RESULT_BYTES: 'sql.maxResultBytes',
+  TALLY_SQL_MAX_MEMORY_BYTES: 'sql.maxMemoryBytes',
   TALLY_TOKEN_ISSUER: 'token.issuer',
   TALLY_TOKEN_AUDIENCE: 'token.audience',
   TALLY_TOKEN_MAX_LIFETIME: 'token.maxLifetimeSeconds',
@@ -53,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
       throw new ConfigError(`TALLY_CONFIG: cannot read ${file}: ${(err as Error).message}`)
     }
   }
-  const merged = deepMerge(deepMerge({ clickhouse: {}, token: {}, spool: {}, writer: {} }, defaults as Record<string, unknown>), fromFile)
+  const merged = deepMerge(deepMerge({ clickhouse: {}, sql: {}, token: {}, spool: {}, writer: {} }, defaults as Record<string, unknown>), fromFile)
   const sourceOf = new Map<string, string>()
   for (const [name, path] of Object.entries(ENV_SETTINGS)) {
     const value = env[name]

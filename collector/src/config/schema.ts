@@ -35,6 +35,17 @@ export const configSchema = z.object({
     password: z.string().default(''),
     database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a database name is a ClickHouse identifier').default('tally'),
     requestTimeoutMs: positiveInt.default(30_000),
+    /** Server mode: the read-only ClickHouse user `/v1/sql` runs as (never the writer's). Unset: `/v1/sql` is off. */
+    sqlUser: z.string().min(1).optional(),
+    sqlPassword: z.string().default(''),
+  }),
+  /** Limits of one analyst query (`/v1/sql`, `tally-collector sql`); the dashboard's fixed queries are not limited. */
+  sql: z.object({
+    maxExecutionSeconds: positiveInt.default(30),
+    maxResultRows: positiveInt.default(1_000_000),
+    /** Bytes of result: the engine's count (`max_result_bytes`), and the collector cuts a response past it. */
+    maxResultBytes: positiveInt.default(100 * 1024 * 1024),
+    maxMemoryBytes: positiveInt.default(2 * 1024 * 1024 * 1024),
   }),
   token: z.object({
     issuer: z.string().min(1).default(DEFAULT_ISSUER),

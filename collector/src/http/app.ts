@@ -25,7 +25,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(null, 204, { ...corsHeaders(origin), ...PREFLIGHT_HEADERS })
   })
   app.post('/v1/batch', batchRoute(deps))
-  if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage, deps.adminToken))
+  if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
   if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()], (id) => deps.sites.get(id)?.hosts ?? [])
   mountOpsRoutes(app, deps)

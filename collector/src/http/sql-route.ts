@@ -1,41 +1,54 @@
 import type { Context } from 'hono'
-import type { Storage } from '../storage/client.js'
+import { z } from 'zod'
+import type { AnalystSql } from '../sql/analyst-sql.js'
+import { SQL_FORMAT_NAMES } from '../sql/formats.js'
+import { SqlError } from '../sql/sql-error.js'
 import { RequestError, errorResponse } from './errors.js'
 import { readBody } from './read-body.js'
 import { adminCheck } from './admin-auth.js'
 
-/** One read-only statement: SELECT, WITH, SHOW, DESCRIBE, EXPLAIN; no INTO OUTFILE. */
-const READ_ONLY = /^\s*(select|with|show|describe|desc|explain)\b/i
-// INTO OUTFILE is done by the engine's client side, which readonly does not cover.
-const FORBIDDEN = /outfile|;\s*\S/i
+const MAX_BODY_BYTES = 1024 * 1024
+
+const sqlBody = z.object({
+  query: z.string().min(1, 'query is required'),
+  /** Values for `{name:Type}` placeholders. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  format: z.enum(SQL_FORMAT_NAMES).default('json'),
+})
 
 /**
- * `POST /v1/sql` `{ query, params? }` → `{ rows }`, for analysts and the dashboard.
+ * `POST /v1/sql` `{ query, params?, format? }` for analysts (and `tally-collector sql`).
  * chDB holds its data folder for one process, so embedded data is queried through the
- * running collector. Guarded by the admin token, and run on the read-only session
- * (`storage.readClient`): no writes, no table functions; the statement check adds one
- * statement only and no INTO OUTFILE.
+ * running collector. Guarded by the admin token. `format`: `json` (default,
+ * `{"rows":[…]}`), `jsonl`, `csv`, `tsv` (both with a header); a FORMAT clause in the
+ * query wins and its output is passed through as `text/plain`. Errors before the first
+ * result bytes are 400 `ERR_QUERY` / `ERR_QUERY_REFUSED` / `ERR_QUERY_LIMIT` (503
+ * `ERR_SHUTTING_DOWN`); after them, the response is cut (the client sees a broken body).
  */
-export function sqlRoute(storage: Storage, adminToken: string) {
+export function sqlRoute(sql: AnalystSql | undefined, adminToken: string) {
   const requireAdmin = adminCheck(adminToken)
-  return async function sql(c: Context): Promise<Response> {
+  return async function sqlQuery(c: Context): Promise<Response> {
     try {
       requireAdmin(c.req.header('authorization'))
-      const body = JSON.parse((await readBody(c.req.raw, 1024 * 1024)).toString('utf8') || '{}') as { query?: unknown; params?: unknown }
-      if (typeof body.query !== 'string' || !READ_ONLY.test(body.query) || FORBIDDEN.test(body.query)) {
-        throw new RequestError(400, 'ERR_QUERY', 'query must be one read-only statement')
+      if (!sql) {
+        throw new RequestError(404, 'ERR_SQL_DISABLED', 'SQL is off: in server mode it needs a read-only ClickHouse user, clickhouse.sqlUser (CLICKHOUSE_SQL_USER)')
       }
-      const result = await storage.readClient.query({
-        query: body.query.replace(/;\s*$/, ''),
-        query_params: (body.params ?? {}) as Record<string, unknown>,
-        format: 'JSONEachRow',
-        clickhouse_settings: storage.mode === 'server' ? { readonly: '2' } : {},
-      })
-      return c.json({ rows: await result.json() })
+      const parsed = sqlBody.safeParse(parseJson((await readBody(c.req.raw, MAX_BODY_BYTES)).toString('utf8')))
+      if (!parsed.success) throw new RequestError(400, 'ERR_BODY_MALFORMED', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '))
+      const answer = await sql.query(parsed.data)
+      return new Response(answer.body, { status: 200, headers: { 'Content-Type': answer.contentType, 'Cache-Control': 'no-store' } })
     } catch (err) {
       if (err instanceof RequestError) return errorResponse(c, err)
-      if (err instanceof SyntaxError) return errorResponse(c, new RequestError(400, 'ERR_BODY_MALFORMED', 'the body is not JSON'))
-      return c.json({ error: { code: 'ERR_QUERY', message: err instanceof Error ? err.message : String(err) } }, 400)
+      if (err instanceof SqlError) return errorResponse(c, { status: err.code === 'ERR_SHUTTING_DOWN' ? 503 : 400, code: err.code, message: err.message })
+      return errorResponse(c, new RequestError(500, 'ERR_INTERNAL', err instanceof Error ? err.message : String(err)))
     }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text || '{}')
+  } catch {
+    throw new RequestError(400, 'ERR_BODY_MALFORMED', 'the body is not JSON')
   }
 }

@@ -29,6 +29,12 @@ export const REQUEST_ERROR_CODES = [
   'ERR_NOT_FOUND',
   'ERR_UNAUTHORIZED',
   'ERR_QUERY',
+  /** A statement the SQL surface does not run (a write, INTO OUTFILE, several statements, a setting change). */
+  'ERR_QUERY_REFUSED',
+  /** An analyst query went past a limit (time, result rows or bytes, memory). */
+  'ERR_QUERY_LIMIT',
+  /** `/v1/sql` is off (server mode without a read-only SQL user). */
+  'ERR_SQL_DISABLED',
   'ERR_INTERNAL',
 ] as const
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]

@@ -2,6 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../config/schema.js'
+import { AnalystSql } from '../sql/analyst-sql.js'
+import { embeddedSqlEngine } from '../sql/embedded-engine.js'
+import { serverSqlEngine } from '../sql/server-engine.js'
 
 /** Which engine a client talks to: chDB in this process, or a ClickHouse server. */
 export type StorageMode = 'embedded' | 'server'
@@ -9,12 +12,16 @@ export type StorageMode = 'embedded' | 'server'
 export interface Storage {
   client: ClickHouseClient
   /**
-   * For analysts' and the dashboard's queries. Embedded: a second chDB session on the
-   * same folder with `readonly = 1` set for good (no writes, no table functions such as
-   * file() or url(), and it cannot be unset). Server: the same client; `/v1/sql` adds
-   * `readonly = 2` per query, and a read-only ClickHouse user is still the better guard.
+   * For the dashboard's fixed queries. Embedded: a second chDB session on the same
+   * folder with `readonly = 1` set for good (no writes, no table functions such as
+   * file() or url(), and it cannot be unset). Server: the writer's client.
    */
   readClient: ClickHouseClient
+  /**
+   * Analysts' SQL (`/v1/sql`): embedded, a read-only, limited chDB session per statement;
+   * server mode, the read-only SQL user (`clickhouse.sqlUser`), and undefined without one.
+   */
+  sql: AnalystSql | undefined
   mode: StorageMode
   /** The database holding Tally's tables. */
   database: string
@@ -36,7 +43,21 @@ export async function openStorage(config: Config): Promise<Storage> {
       // Server-side gzip of responses is not worth it for our small result sets.
       compression: { request: false, response: false },
     })
-    return { client, readClient: client, mode: 'server', database: clickhouse.database, close: () => client.close() }
+    const sqlClient = clickhouse.sqlUser
+      ? createClient({
+          url: clickhouse.url,
+          username: clickhouse.sqlUser,
+          password: clickhouse.sqlPassword,
+          request_timeout: (config.sql.maxExecutionSeconds + 5) * 1000,
+          compression: { request: false, response: false },
+        })
+      : undefined
+    const sql = sqlClient ? new AnalystSql(serverSqlEngine(sqlClient), config.sql) : undefined
+    const close = async () => {
+      await sqlClient?.close()
+      await client.close()
+    }
+    return { client, readClient: client, sql, mode: 'server', database: clickhouse.database, close }
   }
   // Loaded lazily: the native engine is ~550 MB and server mode never needs it.
   const { createChdbConnection } = await import('chdb/connection')
@@ -50,6 +71,7 @@ export async function openStorage(config: Config): Promise<Storage> {
   return {
     client,
     readClient,
+    sql: new AnalystSql(embeddedSqlEngine(path, config.sql), config.sql),
     mode: 'embedded',
     database: clickhouse.database,
     close: async () => {

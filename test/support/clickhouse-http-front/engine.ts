@@ -40,14 +40,19 @@ export interface Engine {
   close(): Promise<void>
 }
 
-/** Opens a chDB session on `path` (the process must not hold another chDB folder). */
-export async function openEngine(path: string): Promise<Engine> {
+/**
+ * Opens a chDB session on `path` (the process must not hold another chDB folder).
+ * `readOnly`: `SET readonly = 1` for good, as a readonly=1 profile would on a server:
+ * no writes, no table functions, and no setting may change (chDB keeps it per session).
+ */
+export async function openEngine(path: string, options: { readOnly?: boolean } = {}): Promise<Engine> {
   // createRequire: chdb is CommonJS with a native addon; loaded only here.
   const { createRequire } = await import('node:module')
   const require = createRequire(import.meta.url)
   const { Session } = require('chdb') as { Session: new (path: string) => ChdbSession }
   const session = new Session(resolve(path))
   const version = (await session.queryAsync('SELECT version()', { format: 'TabSeparated' })).bytes()
+  if (options.readOnly) await session.queryAsync('SET readonly = 1')
 
   // One statement at a time: settings and `USE` are per session in chDB.
   let chain: Promise<unknown> = Promise.resolve()

@@ -41,8 +41,16 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return raw.toString('utf8')
 }
 
-/** An error when the front has a user and the request does not authenticate as it. */
-export function authenticate(req: IncomingMessage, url: URL, expected: { user?: string; password?: string }): ClickHouseErrorText | undefined {
+/** The users the front knows: the main one, and an optional read-only one. */
+export interface FrontUsers {
+  user?: string
+  password?: string
+  readOnlyUser?: string
+  readOnlyPassword?: string
+}
+
+/** An error when the front has users and the request does not authenticate as one of them. */
+export function authenticate(req: IncomingMessage, url: URL, expected: FrontUsers): ClickHouseErrorText | undefined {
   if (expected.user === undefined) return undefined
   let user = 'default'
   let password = ''
@@ -60,6 +68,7 @@ export function authenticate(req: IncomingMessage, url: URL, expected: { user?: 
     password = url.searchParams.get('password') ?? ''
   }
   if (user === expected.user && password === (expected.password ?? '')) return undefined
+  if (expected.readOnlyUser !== undefined && user === expected.readOnlyUser && password === (expected.readOnlyPassword ?? '')) return undefined
   return { code: 516, name: 'AUTHENTICATION_FAILED', message: `${user}: Authentication failed: password is incorrect, or there is no user with such name` }
 }
 
@@ -103,7 +112,8 @@ export function refusal(req: IncomingMessage, url: URL, sql: string, p: RequestP
   return undefined
 }
 
-function userOf(req: IncomingMessage, url: URL): string {
+/** Who the request says it is (after `authenticate`, who it is). */
+export function userOf(req: IncomingMessage, url: URL): string {
   const auth = req.headers.authorization
   if (auth?.startsWith('Basic ')) return Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] ?? 'default'
   return String(req.headers['x-clickhouse-user'] ?? url.searchParams.get('user') ?? 'default')

@@ -5,21 +5,23 @@
  * answers in ClickHouse's shape.
  */
 import { randomUUID } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { openEngine, type ChdbResult } from './engine.js'
-import { authenticate, readBody, refusal, requestParameters } from './request.js'
+import { authenticate, readBody, refusal, requestParameters, userOf, type FrontUsers } from './request.js'
 import { asClickHouseError, sendError as sendErrorOf, sendResult, type ClickHouseErrorText } from './response.js'
 
-export interface FrontOptions {
+export interface FrontOptions extends FrontUsers {
   /** chDB data folder (held by this process while the front runs). */
   path: string
   host?: string
   /** 0 (default): a free port. */
   port?: number
-  /** When set, requests must authenticate as this user with `password`. */
+  /** When set, requests must authenticate as `user` (or `readOnlyUser`, whose statements run on a read-only session). */
   user?: string
-  password?: string
+  /** Appends `{"user","sql"}` per statement run (JSON lines), to show who sent what. */
+  logPath?: string
 }
 
 export interface ClickHouseHttpFront {
@@ -30,6 +32,8 @@ export interface ClickHouseHttpFront {
 /** Runs the front in this process (the process must not hold another chDB folder). */
 export async function createClickHouseHttpFront(options: FrontOptions): Promise<ClickHouseHttpFront> {
   const engine = await openEngine(options.path)
+  // A second session on the same folder, read-only for good: the one grant the front can show honestly.
+  const readOnlyEngine = options.readOnlyUser !== undefined ? await openEngine(options.path, { readOnly: true }) : undefined
   const sendError = (res: ServerResponse, queryId: string, error: ClickHouseErrorText, status?: number): void =>
     sendErrorOf(res, queryId, engine.version, error, status)
 
@@ -72,9 +76,12 @@ export async function createClickHouseHttpFront(options: FrontOptions): Promise<
     const refused = refusal(req, url, sql, p)
     if (refused) return sendError(res, queryId, refused)
 
+    const user = options.user === undefined ? 'default' : userOf(req, url)
+    if (options.logPath) appendFileSync(options.logPath, `${JSON.stringify({ user, sql })}\n`)
+    const runner = readOnlyEngine && user === options.readOnlyUser ? readOnlyEngine : engine
     let result: ChdbResult
     try {
-      result = await engine.run({ sql, database: p.database, settings: p.settings, params: p.params, format: p.format })
+      result = await runner.run({ sql, database: p.database, settings: p.settings, params: p.params, format: p.format })
     } catch (err) {
       return sendError(res, queryId, asClickHouseError(err))
     }
@@ -93,6 +100,7 @@ export async function createClickHouseHttpFront(options: FrontOptions): Promise<
         server.close(() => done())
         server.closeAllConnections()
       })
+      await readOnlyEngine?.close()
       await engine.close()
     },
   }
