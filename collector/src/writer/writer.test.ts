@@ -21,7 +21,7 @@ const engine = createClient({ connection: createChdbConnection({ path: mkdtempSy
 beforeAll(() => migrate(engine, 'tally'), 60_000)
 afterAll(() => engine.close())
 
-const storage = (client: ClickHouseClient): Storage => ({ client, readClient: client, mode: 'embedded', database: 'tally', close: async () => {} })
+const storage = (client: ClickHouseClient): Storage => ({ client, readClient: client, sql: undefined, mode: 'embedded', database: 'tally', close: async () => {} })
 
 function writer(dir: string, client: ClickHouseClient = engine, metrics = new Metrics()) {
   const spool = new Spool({ dir, maxBytes: 64 * 1024 * 1024, segmentBytes: 1024 * 1024 })
