@@ -11,6 +11,8 @@ export interface VerifiedToken {
   readonly kid: string
   /** The token's `exp`, in ms since the epoch. */
   readonly expiresAt: number
+  /** The token's scopes (its `scope` claim, split on spaces). */
+  readonly scopes: ReadonlySet<string>
 }
 
 export interface TokenVerifierOptions {
@@ -81,7 +83,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     if (typeof site !== 'string' || !knownSites.has(site)) fail('ERR_TOKEN_SITE', 'token names no site this collector serves')
     if (key.sites && !key.sites.has(site)) fail('ERR_TOKEN_SITE', `key "${key.kid}" may not sign tokens for site "${site}"`)
     const scope = payload[CLAIM_SCOPE]
-    if (typeof scope !== 'string' || !scope.split(' ').includes(SCOPE_INGEST)) {
+    const scopes: ReadonlySet<string> = new Set(typeof scope === 'string' ? scope.split(' ') : [])
+    if (!scopes.has(SCOPE_INGEST)) {
       fail('ERR_TOKEN_SCOPE', `token lacks the "${SCOPE_INGEST}" scope`)
     }
     const exp = payload.exp as number // jose checked: present (requiredClaims) and a number
@@ -92,7 +95,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     const { sub } = payload
     if (sub !== undefined && typeof sub !== 'string') fail('ERR_TOKEN_MALFORMED', 'token "sub" is not a string')
-    return Object.freeze({ site, kid: key.kid, expiresAt: exp * 1000, ...(sub !== undefined && { subject: sub }) })
+    return Object.freeze({ site, kid: key.kid, expiresAt: exp * 1000, scopes, ...(sub !== undefined && { subject: sub }) })
   }
 
   return {

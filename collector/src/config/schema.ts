@@ -51,6 +51,16 @@ export const configSchema = z.object({
     /** Longest pause between retries of a failed insert. */
     maxBackoffMs: positiveInt.default(30_000),
   }),
+  orders: z.object({
+    /**
+     * Compete for the order applier lease (one collector per ClickHouse turns order
+     * versions into rollups; the others stand by and take over when it stops).
+     * Off: this collector only receives orders.
+     */
+    applier: boolish.default(true),
+    /** A holder whose heartbeat is older than this loses the lease. Default: 4 × the ClickHouse request timeout, at least 10 s. */
+    leaseTtlMs: positiveInt.optional(),
+  }),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
   /** Look up country from the bundled DB-IP Lite database. */

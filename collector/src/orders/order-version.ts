@@ -24,7 +24,7 @@ export interface OrderVersionRow {
   price_per_hour: string
   amount: string
   /** Contribution: 1 for an open, completed or refunded order, else 0. */
-  orders: 0 | 1
+  orders: number
   /** Contribution: amount − refunded for an ended order, else 0. */
   revenue: string
   /** Contribution: money refunded, for an ended order, else 0. */

@@ -9,6 +9,8 @@ export const CLAIM_SITE = 'site'
 export const CLAIM_SCOPE = 'scope'
 /** The scope a token needs to send events to `POST /v1/batch`. */
 export const SCOPE_INGEST = 'ingest'
+/** The scope a token needs to send `order` events. */
+export const SCOPE_ORDERS = 'orders'
 /** Audience the collector expects unless configured otherwise. */
 export const DEFAULT_AUDIENCE = 'tally'
 /** Issuer the collector expects unless configured otherwise. */

@@ -1,9 +1,12 @@
 import { toEventTuple, type EventRow, type EventTuple, type RejectedRow } from '../storage/rows.js'
+import type { OrderVersionRow } from '../orders/order-version.js'
 
 /** What one accepted request puts into the spool: its enriched and its refused events. */
 export interface SpoolPayload {
   events: EventRow[]
   rejected: RejectedRow[]
+  /** Order versions (step 5); absent in payloads written before. */
+  orders?: OrderVersionRow[]
 }
 
 /** As stored: format version, events as tuples in EVENT_COLUMNS order, refused events. */
@@ -11,15 +14,19 @@ interface StoredPayload {
   v: 1
   e: EventTuple[]
   r: RejectedRow[]
+  /** Order versions, keyed rows; optional, so records written before orders still read. */
+  o?: OrderVersionRow[]
 }
 
 export interface DecodedPayload {
   events: EventTuple[]
   rejected: RejectedRow[]
+  orders: OrderVersionRow[]
 }
 
 export function encodePayload(payload: SpoolPayload): Buffer {
   const stored: StoredPayload = { v: 1, e: payload.events.map(toEventTuple), r: payload.rejected }
+  if (payload.orders && payload.orders.length > 0) stored.o = payload.orders
   return Buffer.from(JSON.stringify(stored))
 }
 
@@ -30,5 +37,5 @@ export class SpoolFormatError extends Error {
 export function decodePayload(data: Buffer): DecodedPayload {
   const stored = JSON.parse(data.toString('utf8')) as StoredPayload
   if (stored.v !== 1) throw new SpoolFormatError(`spool record of format ${String(stored.v)}; this collector reads format 1`)
-  return { events: stored.e, rejected: stored.r }
+  return { events: stored.e, rejected: stored.r, orders: stored.o ?? [] }
 }

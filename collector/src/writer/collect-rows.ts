@@ -2,6 +2,7 @@ import { EVENT_ID, type EventTuple, type RejectedRow } from '../storage/rows.js'
 import type { Segment, Spool } from '../spool/spool.js'
 import { decodeRecords } from '../spool/record.js'
 import { decodePayload } from '../spool/payload.js'
+import type { OrderVersionRow } from '../orders/order-version.js'
 
 export interface CollectedRows {
   /** Event tuples in spool order, each id once (the first wins). */
@@ -10,6 +11,8 @@ export interface CollectedRows {
   repeats: number
   /** Refused events, one list per segment. */
   rejected: RejectedRow[][]
+  /** Order versions in spool order (the applier sorts out repeats). */
+  orders: OrderVersionRow[]
 }
 
 /**
@@ -19,6 +22,7 @@ export interface CollectedRows {
 export async function collectRows(spool: Spool, segments: Segment[]): Promise<CollectedRows> {
   const events = new Map<string, EventTuple>()
   const rejected: RejectedRow[][] = []
+  const orders: OrderVersionRow[] = []
   let repeats = 0
   for (const segment of segments) {
     const { payloads } = decodeRecords(await spool.readSegment(segment))
@@ -32,8 +36,9 @@ export async function collectRows(spool: Spool, segments: Segment[]): Promise<Co
         else events.set(id, tuple)
       }
       refused.push(...decoded.rejected)
+      orders.push(...decoded.orders)
     }
     rejected.push(refused)
   }
-  return { events: [...events.values()], repeats, rejected }
+  return { events: [...events.values()], repeats, rejected, orders }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js'
 import { writerBackoffMs } from './backoff.js'
 import { collectRows, type CollectedRows } from './collect-rows.js'
 import { InsertJournal, type PlannedInsert } from './insert-journal.js'
+import { insertOrderVersions } from '../orders/insert-order-versions.js'
 
 export interface WriterOptions {
   spool: Spool
@@ -22,6 +23,8 @@ export interface WriterOptions {
   maxBackoffMs: number
   /** Segments per round: bigger inserts, fewer parts. Default 8. */
   segmentsPerRound?: number
+  /** Called after a round inserted order versions (wakes the order applier). */
+  onOrders?: () => void
 }
 
 /**
@@ -140,6 +143,8 @@ export class Writer {
       metrics.insertLatency(performance.now() - started)
       metrics.eventsWritten += fresh.length
     }
+    await insertOrderVersions(storage, rows.orders, plan.token)
+    if (rows.orders.length > 0) this.opts.onOrders?.()
     for (const [i, rejected] of rows.rejected.entries()) {
       if (rejected.length === 0) continue
       await storage.client.insert({ table: table(storage.database, TABLES.rejectedEvents), values: rejected, format: 'JSONEachRow', clickhouse_settings: settings(`${plan.token}:rejected:${i}`) })
