@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
 import type { Storage } from '../storage/client.js'
 import type { Logger } from '../logger.js'
 import { ApplierLease } from './lease.js'
@@ -48,7 +49,8 @@ export class OrdersApplier {
   private readonly journal: ApplyJournal
 
   constructor(private readonly opts: OrdersApplierOptions) {
-    this.lease = new ApplierLease(opts.storage.client, opts.storage.database, opts.leaseTtlMs)
+    const identity = join(opts.journalDir, 'orders-applier.id')
+    this.lease = new ApplierLease(opts.storage.client, opts.storage.database, opts.leaseTtlMs, identity, opts.storage.mode === 'embedded')
     this.store = new OrderStore(opts.storage.client, opts.storage.database)
     this.journal = new ApplyJournal(opts.journalDir)
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { ClickHouseClient } from '@clickhouse/client'
 import { ORDER_TABLES, orderTable } from './order-tables.js'
 
@@ -11,17 +12,24 @@ import { ORDER_TABLES, orderTable } from './order-tables.js'
  * holder's, so it never preempts it; when the holder dies, its beats age out and the
  * next-oldest live candidate takes over. A candidate that has not beaten for ttl/2 by
  * its own clock (a long pause) drops its identity and starts again as a newcomer, so a
- * paused holder cannot come back and apply beside its successor.
+ * paused holder cannot come back and apply beside its successor. The identity is kept in
+ * a file beside the spool, so a collector restarted after a crash takes its lease back at
+ * once instead of waiting for its own old beats to age out. With `exclusive` (embedded:
+ * the data folder is held by one process) the lease always holds; beats keep the cursor.
  */
 export class ApplierLease {
-  private holder = newHolder()
+  private holder: string
   private lastBeat = -Infinity
 
   constructor(
     private readonly client: ClickHouseClient,
     private readonly database: string,
     readonly ttlMs: number,
-  ) {}
+    private readonly identityFile: string,
+    private readonly exclusive: boolean,
+  ) {
+    this.holder = existsSync(identityFile) ? readFileSync(identityFile, 'utf8').trim() : this.renew()
+  }
 
   get id(): string {
     return this.holder
@@ -29,16 +37,22 @@ export class ApplierLease {
 
   /** Beats (recording how far this applier has applied) and says whether it holds the lease. */
   async beat(cursorMicros: number): Promise<boolean> {
-    if (performance.now() - this.lastBeat > this.ttlMs / 2 && this.lastBeat !== -Infinity) this.holder = newHolder()
+    if (performance.now() - this.lastBeat > this.ttlMs / 2 && this.lastBeat !== -Infinity) this.holder = this.renew()
     const table = orderTable(this.database, ORDER_TABLES.lease)
     await this.client.insert({ table, values: [{ holder: this.holder, cursor: cursorMicros }], format: 'JSONEachRow' })
     this.lastBeat = performance.now()
-    return (await this.currentHolder()) === this.holder
+    return this.exclusive || (await this.currentHolder()) === this.holder
   }
 
   /** Still safe to write: the last beat was recent enough that no one else can have taken over. */
   fresh(): boolean {
-    return performance.now() - this.lastBeat < this.ttlMs / 2
+    return this.exclusive || performance.now() - this.lastBeat < this.ttlMs / 2
+  }
+
+  private renew(): string {
+    const holder = randomUUID()
+    writeFileSync(this.identityFile, holder)
+    return holder
   }
 
   async currentHolder(): Promise<string | undefined> {
@@ -63,8 +77,4 @@ export class ApplierLease {
     })
     return Number((await rs.json<{ cursor: string }>())[0]?.cursor ?? 0)
   }
-}
-
-function newHolder(): string {
-  return `${process.pid}-${randomUUID()}`
 }
