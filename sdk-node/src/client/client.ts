@@ -1,6 +1,7 @@
 import { createCore, type CoreOptions, type IssuedToken, type Transport, type WireEvent, type WireProps } from '@tally/sdk-browser/core'
 import { createTokenIssuer } from '../token/issuer.js'
 import { buildEvent, type EventContext } from './events.js'
+import { buildOrderEvent, type TallyOrder } from './order.js'
 import { installExitHooks } from './exit.js'
 import { checkOptions, NODE_DEFAULTS, type NodeDropReason, type TallyNodeOptions } from './options.js'
 import { serverTransport } from './transport.js'
@@ -49,6 +50,12 @@ export interface TallyNode {
    */
   identify(userId: string, traits?: WireProps, context?: EventContext): string
   /**
+   * Sends an order's full current state (never a delta); the highest `version` wins.
+   * Needs a token with the `orders` scope (tokens made from `signingKey` have it).
+   * @example tally.order({ id: 'o-1', version: 2, status: 'completed', province: 'Zhejiang', cabinet: 'cab-7', startedAt, endedAt, pricePerHour: '3.00', currency: 'CNY' })
+   */
+  order(order: TallyOrder): string
+  /**
    * Sends everything waiting and resolves once no request is in flight: each event tracked
    * before the call was acknowledged, finally refused, or failed retryably. With `timeout`
    * (ms), it goes on retrying through backoff delays until everything is delivered or the
@@ -65,6 +72,9 @@ export interface TallyNode {
   close(options?: { timeout?: number }): Promise<CloseResult>
   stats(): TallyNodeStats
 }
+
+/** Scopes of the tracking tokens sdk-node signs itself from `signingKey`. */
+export const SERVER_SCOPES = ['ingest', 'server', 'orders'] as const
 
 const REASONS: NodeDropReason[] = ['overflow', 'too_large', 'final', 'rejected', 'closed', 'unsent']
 
@@ -126,7 +136,8 @@ export function createTallyNode(options: TallyNodeOptions): TallyNode {
     const claims = options.tokenClaims ?? {}
     const issuer = createTokenIssuer({ keys: [options.signingKey!], issuer: claims.issuer, audience: claims.audience, defaultTtl: claims.ttl })
     const site = options.site!
-    token = () => issuer.issue({ site, subject: claims.subject })
+    // The backend's own tokens: server events and orders (a browser's tokens carry `ingest` only).
+    token = () => issuer.issue({ site, subject: claims.subject, scope: SERVER_SCOPES })
   }
 
   const base = options.transport ?? serverTransport({ timeoutMs: options.requestTimeout ?? NODE_DEFAULTS.requestTimeout, abort: abort.signal })
@@ -198,6 +209,7 @@ export function createTallyNode(options: TallyNodeOptions): TallyNode {
       return enqueue(buildEvent('pageview', 'pageview', props, { ...ctx, url }))
     },
     identify: (userId, traits, context = {}) => enqueue(buildEvent('identify', 'identify', traits, { ...context, userId })),
+    order: (order) => enqueue(buildOrderEvent(order)),
     async flush(opts = {}) {
       await core.flush()
       if (opts.timeout !== undefined) {
