@@ -14,6 +14,7 @@ import { OriginPolicy } from './http/cors.js'
 import { createApp } from './http/app.js'
 import { createLogger, type Logger } from './logger.js'
 import { lockDataFolder } from './data-lock.js'
+import { startOrders } from './orders/start-orders.js'
 
 export interface RunningCollector {
   url: string
@@ -45,7 +46,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const metrics = new Metrics()
   const spoolDir = join(dataDir, 'spool')
   const spool = new Spool({ dir: spoolDir, ...config.spool, logger, onSkipped: (bytes) => void (metrics.spoolSkippedBytes += bytes) })
-  const writer = new Writer({ spool, journalDir: spoolDir, storage, metrics, logger, ...config.writer })
+  const orders = startOrders(config, { storage, metrics, logger, journalDir: spoolDir })
+  const writer = new Writer({ spool, journalDir: spoolDir, storage, metrics, logger, ...config.writer, onOrders: orders.wake })
   metrics.gauge('tally_spool_bytes', 'Bytes in the spool, not yet in ClickHouse.', () => spool.bytes)
   metrics.gauge('tally_spool_segments', 'Sealed spool segments waiting for the writer.', () => spool.segments().length)
   metrics.gauge('tally_spool_commit_rounds', 'Write + fsync rounds of the spool since start (a counter).', () => spool.commitRounds)
@@ -65,11 +67,15 @@ export async function startCollector(config: Config, options: StartOptions = {})
     trustProxy: config.trustProxy,
     spoolMaxBytes: config.spool.maxBytes,
     isDraining: () => draining,
+    onOrdersAccepted: orders.accepted,
     adminToken: config.adminToken,
     dashboardToken: config.dashboardToken,
     trackerPath: TRACKER_PATH,
   })
-  await schema.start(() => writer.start())
+  await schema.start(() => {
+    writer.start()
+    orders.start()
+  })
 
   const server = await listen(app.fetch, config.host, config.port)
   const address = server.address()
@@ -88,6 +94,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
       await stopListening(server)
       await spool.close()
       const drained = await writer.drain(deadlineMs)
+      await orders.stop()
       if (!drained) logger.warn('spool not fully drained at shutdown; it is replayed on the next start', { bytes: spool.bytes })
       await storage.close()
       lock.release()

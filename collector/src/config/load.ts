@@ -33,6 +33,8 @@ export const ENV_SETTINGS: Record<string, string> = {
   TALLY_ADMIN_TOKEN: 'adminToken',
   TALLY_DASHBOARD_TOKEN: 'dashboardToken',
   TALLY_ALLOW_HEADLESS: 'allowHeadless',
+  TALLY_ORDERS_APPLIER: 'orders.applier',
+  TALLY_ORDERS_LEASE_TTL_MS: 'orders.leaseTtlMs',
 }
 
 export class ConfigError extends Error {
@@ -59,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Confi
       throw new ConfigError(`TALLY_CONFIG: cannot read ${file}: ${(err as Error).message}`)
     }
   }
-  const merged = deepMerge(deepMerge({ clickhouse: {}, sql: {}, token: {}, spool: {}, writer: {} }, defaults as Record<string, unknown>), fromFile)
+  const merged = deepMerge(deepMerge({ clickhouse: {}, sql: {}, token: {}, spool: {}, writer: {}, orders: {} }, defaults as Record<string, unknown>), fromFile)
   const sourceOf = new Map<string, string>()
   for (const [name, path] of Object.entries(ENV_SETTINGS)) {
     const value = env[name]

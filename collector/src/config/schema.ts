@@ -77,6 +77,16 @@ export const configSchema = z.object({
       drainTimeoutMs: positiveInt.default(30_000),
     })
     .prefault({}),
+  orders: z.object({
+    /**
+     * Compete for the order applier lease (one collector per ClickHouse turns order
+     * versions into rollups; the others stand by and take over when it stops).
+     * Off: this collector only receives orders.
+     */
+    applier: boolish.default(true),
+    /** A holder whose heartbeat is older than this loses the lease. Default: 4 × the ClickHouse request timeout, at least 10 s. */
+    leaseTtlMs: positiveInt.optional(),
+  }),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
   /**

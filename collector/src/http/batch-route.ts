@@ -11,6 +11,8 @@ import { encodePayload } from '../spool/payload.js'
 import type { RejectedRow } from '../storage/rows.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { validateEvents } from '../ingest/validate-events.js'
+import { validateOrders } from '../orders/validate-orders.js'
+import { SCOPE_ORDERS } from '../protocol/claims.js'
 import { corsHeaders, type OriginPolicy } from './cors.js'
 import { RequestError, errorResponse } from './errors.js'
 import { readBody } from './read-body.js'
@@ -25,6 +27,8 @@ export interface BatchRouteDeps {
   spool: Spool
   metrics: Metrics
   trustProxy: boolean
+  /** Counts acknowledged order versions. */
+  onOrdersAccepted?: (n: number) => void
   /** True once shutdown began: new batches get 503. */
   isDraining: () => boolean
 }
@@ -48,7 +52,9 @@ export function batchRoute(deps: BatchRouteDeps) {
         for (const [k, v] of Object.entries(corsHeaders(origin))) c.header(k, v)
       }
       const site = deps.sites.get(token.site)!
-      const { valid, rejected } = validateEvents(envelope.events, body.length)
+      const { valid, rejected: refused, orders: orderEvents } = validateEvents(envelope.events, body.length)
+      const orders = validateOrders(orderEvents, { site: site.id, receivedAt, allowed: token.scopes.includes(SCOPE_ORDERS) })
+      const rejected = [...refused, ...orders.rejected].sort((a, b) => a.index - b.index)
       const request = deps.enricher.forRequest({
         site,
         ip: clientIp(c.req.header('x-forwarded-for'), () => remoteAddress(c), deps.trustProxy),
@@ -64,16 +70,18 @@ export function batchRoute(deps: BatchRouteDeps) {
         reason: r.reason,
         payload: (JSON.stringify(r.raw) ?? 'undefined').slice(0, LIMITS.bytesPerEvent),
       }))
-      await deps.spool.append(encodePayload({ events: rows, rejected: rejectedRows }))
+      await deps.spool.append(encodePayload({ events: rows, rejected: rejectedRows, orders: orders.rows }))
       for (const r of rejected) deps.metrics.rejected(r.reason)
       const rejectedList = rejected.map(({ index, reason, message }) => ({ index, reason, message }))
-      if (rows.length === 0) {
+      const accepted = rows.length + orders.rows.length
+      if (accepted === 0) {
         deps.metrics.requestError('ERR_BATCH_INVALID')
         return errorResponse(c, new RequestError(400, 'ERR_BATCH_INVALID', 'no event of the batch is valid'), { accepted: 0, rejected: rejectedList })
       }
       deps.metrics.eventsAccepted += rows.length
+      deps.onOrdersAccepted?.(orders.rows.length)
       deps.metrics.batchesAccepted++
-      return c.json({ accepted: rows.length, rejected: rejectedList }, 202)
+      return c.json({ accepted, rejected: rejectedList }, 202)
     } catch (err) {
       const failure = asRequestError(err)
       deps.metrics.requestError(failure.code)

@@ -1,5 +1,6 @@
 import { eventSchema, type WireEvent } from '../protocol/batch.js'
 import { LIMITS } from '../protocol/limits.js'
+import { isOrderEvent } from '../protocol/order.js'
 
 export interface EventRejection {
   index: number
@@ -12,6 +13,8 @@ export interface EventRejection {
 export interface ValidatedEvents {
   valid: WireEvent[]
   rejected: EventRejection[]
+  /** Order events, unchecked but for size: orders/validate-orders.ts checks them. */
+  orders: { index: number; raw: unknown }[]
 }
 
 /**
@@ -22,12 +25,14 @@ export interface ValidatedEvents {
 export function validateEvents(events: unknown[], bodyBytes: number): ValidatedEvents {
   const valid: WireEvent[] = []
   const rejected: EventRejection[] = []
+  const orders: ValidatedEvents['orders'] = []
   const checkSize = bodyBytes > LIMITS.bytesPerEvent
   events.forEach((raw, index) => {
     if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > LIMITS.bytesPerEvent) {
       rejected.push({ index, reason: 'too_large', message: `the event is over ${LIMITS.bytesPerEvent} bytes`, raw })
       return
     }
+    if (isOrderEvent(raw)) return void orders.push({ index, raw })
     const parsed = eventSchema.safeParse(raw)
     if (parsed.success) {
       valid.push(parsed.data)
@@ -39,5 +44,5 @@ export function validateEvents(events: unknown[], bodyBytes: number): ValidatedE
     const path = issue.path.join('.') || 'event'
     rejected.push({ index, reason: `invalid:${String(issue.path[0] ?? 'event')}`, message: `${path}: ${issue.message}`, raw })
   })
-  return { valid, rejected }
+  return { valid, rejected, orders }
 }

@@ -1,9 +1,12 @@
 import { EVENT_COLUMNS, toEventTuple, type EventRow, type EventTuple, type RejectedRow } from '../storage/rows.js'
+import type { OrderVersionRow } from '../orders/order-version.js'
 
 /** What one accepted request puts into the spool: its enriched and its refused events. */
 export interface SpoolPayload {
   events: EventRow[]
   rejected: RejectedRow[]
+  /** Order versions (step 5); absent in payloads written before. */
+  orders?: OrderVersionRow[]
 }
 
 /**
@@ -15,11 +18,14 @@ interface StoredPayload {
   v: 1 | 2
   e: EventTuple[]
   r: RejectedRow[]
+  /** Order versions, keyed rows; optional, so records written before orders still read. */
+  o?: OrderVersionRow[]
 }
 
 export interface DecodedPayload {
   events: EventTuple[]
   rejected: RejectedRow[]
+  orders: OrderVersionRow[]
 }
 
 const VERSION = 2
@@ -27,6 +33,7 @@ const V1_COLUMNS = EVENT_COLUMNS.length - 1
 
 export function encodePayload(payload: SpoolPayload): Buffer {
   const stored: StoredPayload = { v: VERSION, e: payload.events.map(toEventTuple), r: payload.rejected }
+  if (payload.orders && payload.orders.length > 0) stored.o = payload.orders
   return Buffer.from(JSON.stringify(stored))
 }
 
@@ -39,8 +46,8 @@ export function decodePayload(data: Buffer): DecodedPayload {
   if (stored.v === 1) {
     // version 1 → 2: no bot family was recorded; '' (not a family name) says so
     for (const tuple of stored.e) if (tuple.length === V1_COLUMNS) tuple.push('')
-    return { events: stored.e, rejected: stored.r }
+  } else if (stored.v !== VERSION) {
+    throw new SpoolFormatError(`spool record of format ${String(stored.v)}; this collector reads formats 1 and ${VERSION}`)
   }
-  if (stored.v !== VERSION) throw new SpoolFormatError(`spool record of format ${String(stored.v)}; this collector reads formats 1 and ${VERSION}`)
-  return { events: stored.e, rejected: stored.r }
+  return { events: stored.e, rejected: stored.r, orders: stored.o ?? [] }
 }

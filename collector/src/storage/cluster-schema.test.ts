@@ -38,7 +38,7 @@ describe('cluster schema', () => {
     expect(statements).toContain('INSERT INTO tally.event_ids SELECT site_id, id, ts FROM tally.events')
     expect(statements).toContain("ALTER TABLE tally.rejected_events_local ON CLUSTER analytics ADD COLUMN IF NOT EXISTS message String DEFAULT ''")
     const locals = statements.filter((s) => /^CREATE TABLE IF NOT EXISTS tally\.\w+_local /.test(s))
-    expect(locals.every((s) => /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'\)/.test(s))).toBe(true)
+    expect(locals.every((s) => /ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'(, [^\n]+)?\)\n/.test(s))).toBe(true)
     expect(locals.some((s) => s.includes('ReplicatedAggregatingMergeTree'))).toBe(true)
     expect(statements.join('\n')).not.toContain('non_replicated_deduplication_window')
     expect(statements).toContain('CREATE TABLE IF NOT EXISTS tally.events ON CLUSTER analytics AS tally.events_local ENGINE = Distributed(analytics, tally, events_local, cityHash64(visitor_id))')
@@ -49,7 +49,7 @@ describe('cluster schema', () => {
     expect(views.length).toBeGreaterThan(5)
     for (const view of views) {
       expect(view).toMatch(/ TO tally\.\w+_local AS/)
-      expect(view).toContain('FROM tally.events_local')
+      expect(view).toMatch(/FROM tally\.(events|order_ledger)_local\b/)
     }
   })
 

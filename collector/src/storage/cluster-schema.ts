@@ -21,14 +21,15 @@ export interface ClusterOptions {
 }
 
 const TABLE = /^CREATE TABLE IF NOT EXISTS (\S+)\.(\w+)\s*\n/
-const ENGINE = /\bENGINE = (\w*MergeTree)\b(\([^)]*\))?/
+const ENGINE = /\bENGINE = (\w*MergeTree)\b(\((?:[^()]|\([^()]*\))*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
 const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
 const INSERT_SELECT = /^INSERT INTO \S+[\s(][\s\S]*\bSELECT\b/
 
 /** Sharding keys of the Distributed tables that are written to; the rest only read. */
-const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()' }
+// An order's ledger rows, and so its state, stay on one shard.
+const SHARDING_KEY: Record<string, string> = { events: 'cityHash64(visitor_id)', rejected_events: 'rand()', order_ledger: 'cityHash64(site_id, order_id)' }
 
 export function clusterStatements(database: string, options: ClusterOptions, migrations: Migration[] = readMigrations(database)): string[] {
   const on = `ON CLUSTER ${quoteCluster(options.cluster)}`

@@ -1,6 +1,7 @@
 import { EVENT_ID, EVENT_SITE, type EventTuple, type RejectedRow } from '../storage/rows.js'
 import type { Segment, Spool } from '../spool/spool.js'
 import { decodePayload } from '../spool/payload.js'
+import type { OrderVersionRow } from '../orders/order-version.js'
 
 export interface CollectedRows {
   /** Event tuples in spool order, each (site, id) once (the first wins). */
@@ -9,6 +10,8 @@ export interface CollectedRows {
   repeats: number
   /** Refused events, one list per segment. */
   rejected: RejectedRow[][]
+  /** Order versions in spool order (the applier sorts out repeats). */
+  orders: OrderVersionRow[]
 }
 
 /**
@@ -30,6 +33,7 @@ export function tupleKey(tuple: EventTuple): string {
 export async function collectRows(spool: Spool, segments: Segment[]): Promise<CollectedRows> {
   const events = new Map<string, EventTuple>()
   const rejected: RejectedRow[][] = []
+  const orders: OrderVersionRow[] = []
   let repeats = 0
   for (const segment of segments) {
     const { payloads } = await spool.readRecords(segment)
@@ -43,8 +47,9 @@ export async function collectRows(spool: Spool, segments: Segment[]): Promise<Co
         else events.set(key, tuple)
       }
       refused.push(...decoded.rejected)
+      orders.push(...decoded.orders)
     }
     rejected.push(refused)
   }
-  return { events: [...events.values()], repeats, rejected }
+  return { events: [...events.values()], repeats, rejected, orders }
 }

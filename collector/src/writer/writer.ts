@@ -6,9 +6,10 @@ import type { Metrics } from '../metrics/metrics.js'
 import type { Logger } from '../logger.js'
 import { writerBackoffMs } from './backoff.js'
 import { errorMessage } from './classify-error.js'
-import { collectRows, eventKey, tupleKey } from './collect-rows.js'
+import { collectRows, eventKey, tupleKey, type CollectedRows } from './collect-rows.js'
 import { InsertJournal, type PlannedInsert } from './insert-journal.js'
 import { storeRound, type StoreContext } from './store-round.js'
+import { insertOrderVersions } from '../orders/insert-order-versions.js'
 
 export interface WriterOptions {
   spool: Spool
@@ -23,6 +24,8 @@ export interface WriterOptions {
   maxBackoffMs: number
   /** Segments per round: bigger inserts, fewer parts. Default 8. */
   segmentsPerRound?: number
+  /** Called after a round inserted order versions (wakes the order applier). */
+  onOrders?: () => void
 }
 
 /**
@@ -128,7 +131,7 @@ export class Writer {
       segments.map((s) => s.seq),
       excluded,
     )
-    await storeRound(this.context(), plan, rows)
+    await this.store(plan, rows)
     await this.finish(segments)
   }
 
@@ -137,9 +140,16 @@ export class Writer {
     // Segments are deleted only after a successful insert: if some are gone, it succeeded.
     if (segments.length === plan.seqs.length) {
       this.opts.logger.info('replaying the planned insert (after a failed round or a restart)', { segments: plan.seqs.length })
-      await storeRound(this.context(), plan, await collectRows(this.opts.spool, segments))
+      await this.store(plan, await collectRows(this.opts.spool, segments))
     }
     await this.finish(segments)
+  }
+
+  /** Events (isolating what the engine refuses), refused rows, then the round's order versions. */
+  private async store(plan: PlannedInsert, rows: CollectedRows): Promise<void> {
+    await storeRound(this.context(), plan, rows)
+    await insertOrderVersions(this.opts.storage, rows.orders, plan.token)
+    if (rows.orders.length > 0) this.opts.onOrders?.()
   }
 
   private async finish(segments: Segment[]): Promise<void> {

@@ -169,7 +169,7 @@ describe('createTallyNode: tokens', () => {
     tally.track('a')
     await tally.close()
     const token = t.requests[0]!.req.headers.authorization!.replace('Bearer ', '')
-    expect(decodeJwt(token)).toMatchObject({ site: 'shop', sub: 'billing', scope: 'ingest server', iss: 'tally-dev', aud: 'tally' })
+    expect(decodeJwt(token)).toMatchObject({ site: 'shop', sub: 'billing', scope: 'ingest server orders', iss: 'tally-dev', aud: 'tally' })
     const { importJWK } = await import('jose')
     await jwtVerify(token, await importJWK({ ...key, d: undefined }, 'EdDSA'))
   })

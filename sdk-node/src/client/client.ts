@@ -1,6 +1,7 @@
 import { createCore, type CoreOptions, type IssuedToken, type Transport, type WireEvent, type WireProps } from '@tally/sdk-browser/core'
 import { createTokenIssuer, SERVER_TRACKING_SCOPE } from '../token/issuer.js'
 import { buildEvent, type EventContext } from './events.js'
+import { buildOrderEvent, type TallyOrder } from './order.js'
 import { installExitHooks } from './exit.js'
 import { checkOptions, NODE_DEFAULTS, type NodeDropReason, type TallyNodeOptions } from './options.js'
 import { serverTransport } from './transport.js'
@@ -48,6 +49,12 @@ export interface TallyNode {
    * @example tally.identify(user.id, { plan: 'pro' }, { anonymousId })
    */
   identify(userId: string, traits?: WireProps, context?: EventContext): string
+  /**
+   * Sends an order's full current state (never a delta); the highest `version` wins.
+   * Needs a token with the `orders` scope (tokens made from `signingKey` have it).
+   * @example tally.order({ id: 'o-1', version: 2, status: 'completed', province: 'Zhejiang', cabinet: 'cab-7', startedAt, endedAt, pricePerHour: '3.00', currency: 'CNY' })
+   */
+  order(order: TallyOrder): string
   /**
    * Sends everything waiting and resolves once no request is in flight: each event tracked
    * before the call was acknowledged, finally refused, or failed retryably. With `timeout`
@@ -199,6 +206,7 @@ export function createTallyNode(options: TallyNodeOptions): TallyNode {
       return enqueue(buildEvent('pageview', 'pageview', props, { ...ctx, url }))
     },
     identify: (userId, traits, context = {}) => enqueue(buildEvent('identify', 'identify', traits, { ...context, userId })),
+    order: (order) => enqueue(buildOrderEvent(order)),
     async flush(opts = {}) {
       await core.flush()
       if (opts.timeout !== undefined) {

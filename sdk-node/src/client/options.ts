@@ -36,7 +36,7 @@ export interface TallyNodeOptions {
   /**
    * Sign tokens in this process with your own key: a private JWK or an HS256 secret, as an object
    * or its JSON text (e.g. `process.env.TALLY_SIGNING_KEY`). Needs `site`. Its tokens carry
-   * `scope: 'ingest server'` (`SERVER_TRACKING_SCOPE`): the events are server events.
+   * `scope: 'ingest server orders'` (`SERVER_TRACKING_SCOPE`): the events are server events.
    */
   signingKey?: SigningKey | string
   /** The site self-signed tokens are for (with `signingKey`; required there). */

@@ -1,12 +1,12 @@
 import { SignJWT, type CryptoKey } from 'jose'
-import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST, SCOPE_SERVER } from '@tally/collector/claims'
+import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST, SCOPE_ORDERS, SCOPE_SERVER } from '@tally/collector/claims'
 import { TallyError } from '../errors.js'
 import { importSigningKey, parseKey, toJwks, type Jwks, type PublicJwk, type SigningKey } from './keys.js'
 
 /** Default token lifetime, seconds: 5 minutes. */
 export const DEFAULT_TOKEN_TTL = 300
 /**
- * The scope of a backend's own tracking tokens: send events, and mark them as server
+ * The scope of a backend's own tracking tokens: send events and orders, and mark them as server
  * events (no bot check or geo: the connection is your backend, not the visitor). Never
  * give it to a browser or app: there it would let anyone skip the bot check. Tokens for
  * browsers keep the default `'ingest'`.
@@ -14,7 +14,7 @@ export const DEFAULT_TOKEN_TTL = 300
  * @example
  * const tally = createTallyNode({ endpoint, getToken: () => issuer.issue({ site: 'shop', scope: SERVER_TRACKING_SCOPE }) })
  */
-export const SERVER_TRACKING_SCOPE = `${SCOPE_INGEST} ${SCOPE_SERVER}`
+export const SERVER_TRACKING_SCOPE = `${SCOPE_INGEST} ${SCOPE_SERVER} ${SCOPE_ORDERS}`
 /** Default longest lifetime, seconds: the collector's default `token.maxLifetimeSeconds`. */
 export const DEFAULT_MAX_TTL = 3600
 
