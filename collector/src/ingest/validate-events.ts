@@ -7,12 +7,19 @@ export interface EventRejection {
   reason: string
   message: string
   raw: unknown
+  /** The event as sent, as JSON for `rejected_events.payload`: at most 32 K code units, never cut inside a surrogate pair. */
+  payload: string
 }
 
 export interface ValidatedEvents {
   valid: WireEvent[]
   rejected: EventRejection[]
 }
+
+/** Stands in for an event JSON.stringify cannot write (nested deeper than its stack). */
+const UNSERIALISABLE = '"[not stored: nested too deep to serialise]"'
+/** Longest field path quoted in a message: a prop key is the sender's, of any length. */
+const MAX_PATH = 160
 
 /**
  * Checks each event on its own, so one bad event does not sink the batch.
@@ -24,9 +31,16 @@ export function validateEvents(events: unknown[], bodyBytes: number): ValidatedE
   const rejected: EventRejection[] = []
   const checkSize = bodyBytes > LIMITS.bytesPerEvent
   events.forEach((raw, index) => {
-    if (checkSize && Buffer.byteLength(JSON.stringify(raw) ?? '') > LIMITS.bytesPerEvent) {
-      rejected.push({ index, reason: 'too_large', message: `the event is over ${LIMITS.bytesPerEvent} bytes`, raw })
-      return
+    if (checkSize) {
+      const json = toJson(raw)
+      if (json === undefined) {
+        rejected.push({ index, reason: 'invalid:event', message: 'event: nested too deep', raw, payload: UNSERIALISABLE })
+        return
+      }
+      if (Buffer.byteLength(json) > LIMITS.bytesPerEvent) {
+        rejected.push({ index, reason: 'too_large', message: `the event is over ${LIMITS.bytesPerEvent} bytes`, raw, payload: truncate(json, LIMITS.bytesPerEvent) })
+        return
+      }
     }
     const parsed = eventSchema.safeParse(raw)
     if (parsed.success) {
@@ -36,8 +50,29 @@ export function validateEvents(events: unknown[], bodyBytes: number): ValidatedE
     const issue = parsed.error.issues[0]!
     // The reason names the top-level field only: a prop key is the sender's choice, and
     // reasons become metric labels and LowCardinality values.
-    const path = issue.path.join('.') || 'event'
-    rejected.push({ index, reason: `invalid:${String(issue.path[0] ?? 'event')}`, message: `${path}: ${issue.message}`, raw })
+    const path = truncate(issue.path.join('.'), MAX_PATH) || 'event'
+    const payload = truncate(toJson(raw) ?? UNSERIALISABLE, LIMITS.bytesPerEvent)
+    rejected.push({ index, reason: `invalid:${String(issue.path[0] ?? 'event')}`, message: `${path}: ${issue.message}`, raw, payload })
   })
   return { valid, rejected }
+}
+
+/** JSON of a parsed body's value, or undefined when it is nested deeper than JSON.stringify's stack goes. */
+function toJson(raw: unknown): string | undefined {
+  try {
+    return JSON.stringify(raw) ?? 'null'
+  } catch (err) {
+    if (err instanceof RangeError) return undefined
+    throw err
+  }
+}
+
+/**
+ * The first `max` code units of `s`, one fewer when the cut would split a surrogate
+ * pair: half a pair is a lone surrogate, which ClickHouse refuses in a String column.
+ */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s
+  const last = s.charCodeAt(max - 1)
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
 }

@@ -1,45 +1,60 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.js'
+import { epochMs, eventId, freeText, identifier } from './strings.js'
 
 /**
  * The wire protocol of `POST /v1/batch`. The SDKs `import type` from here, so these
- * schemas cost them nothing at run time.
+ * schemas cost them nothing at run time. What a string may hold (well-formed UTF-16,
+ * which control characters where) is decided in `strings.ts`.
  */
-
-const text = (max: number = LIMITS.stringLength) => z.string().max(max)
 
 /** Event types. `order` is reserved for order tracking. */
 export const EVENT_TYPES = ['pageview', 'track', 'identify'] as const
 
-const propValue = z.union([text(), z.number().finite(), z.boolean()])
+/**
+ * A prop value. Stored in `Map(String, String)`: a number as JavaScript writes it
+ * (`String(n)`: 1e+21, 1e-7, -0 as 0; a JSON number is read as a double, so send an
+ * integer beyond 2^53 as a string to keep every digit), a boolean as `true`/`false`.
+ */
+const propValue = z.union([freeText(LIMITS.stringLength), z.number().finite(), z.boolean()])
 
-export const propsSchema = z
-  .record(z.string().min(1).max(LIMITS.propKeyLength), propValue)
-  .refine((p) => Object.keys(p).length <= LIMITS.propsPerEvent, {
-    message: `at most ${LIMITS.propsPerEvent} props`,
-  })
+/** A prop key: an identifier, not blank. */
+const propKey = identifier(LIMITS.propKeyLength, { notBlank: true })
+
+/**
+ * zod's record skips a `__proto__` key without a word (it cannot assign one), so the
+ * prop would be lost after a 202: refuse it instead.
+ */
+const withoutProtoKey = z.custom<unknown>((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'), {
+  message: '"__proto__" is not a valid prop key',
+})
+
+export const propsSchema = withoutProtoKey.pipe(z.record(propKey, propValue)).refine((p) => Object.keys(p).length <= LIMITS.propsPerEvent, {
+  message: `at most ${LIMITS.propsPerEvent} props`,
+})
 
 export const eventSchema = z.object({
   /** Client-made UUID; a retried event keeps its id, so it is never counted twice. */
-  id: z.uuid(),
+  id: eventId,
   type: z.enum(EVENT_TYPES),
   /** Event name: `pageview` for page views, the behaviour's name for `track`. */
-  name: text(200).min(1),
-  /** Client time, milliseconds since the Unix epoch. */
-  ts: z.number().int().nonnegative(),
+  name: identifier(200, { notBlank: true }),
+  /** Client time, milliseconds since the Unix epoch (at most what DateTime64(3) holds, year 2299). */
+  ts: epochMs,
   /** Anonymous visitor id made by the SDK; absent in cookieless mode. */
-  anon_id: text(128).optional(),
-  session_id: text(128).optional(),
-  user_id: text(256).optional(),
-  url: text().optional(),
-  referrer: text().optional(),
-  title: text(1024).optional(),
+  anon_id: identifier(128).optional(),
+  session_id: identifier(128).optional(),
+  user_id: identifier(256).optional(),
+  url: identifier(LIMITS.stringLength).optional(),
+  referrer: identifier(LIMITS.stringLength).optional(),
+  /** Free text: tab, line feed and carriage return are kept. */
+  title: freeText(1024).optional(),
   /** `WIDTHxHEIGHT` in CSS pixels. */
-  screen: text(32).optional(),
+  screen: identifier(32).optional(),
   /** BCP 47 tag, e.g. `en-GB`. */
-  locale: text(64).optional(),
+  locale: identifier(64).optional(),
   /** IANA zone, e.g. `Europe/Paris`. */
-  timezone: text(64).optional(),
+  timezone: identifier(64).optional(),
   props: propsSchema.optional(),
 })
 
@@ -49,8 +64,8 @@ export const eventSchema = z.object({
  */
 export const batchEnvelopeSchema = z.object({
   /** Client time when the batch was sent (ms); used to correct client clock skew. */
-  sent_at: z.number().int().nonnegative(),
-  /** Token for senders that cannot set headers (unload beacons). */
+  sent_at: epochMs,
+  /** Token for senders that cannot set headers (unload beacons). Its content is the token check's business (401 ERR_TOKEN_MALFORMED). */
   token: z.string().max(4096).optional(),
   /**
    * Who sends: `browser` (a web page), `app` (a mobile app or another runtime without a
