@@ -1,8 +1,8 @@
 import { z } from 'zod'
 
 /**
- * What a string of the wire protocol may hold. Lengths are UTF-16 code units, as
- * JavaScript counts them (an emoji counts 2).
+ * What a string of the wire protocol may hold. Lengths (`max`) are Unicode code points,
+ * as zod counts them: an emoji counts 1, whatever its UTF-16 or UTF-8 length.
  *
  * - Every string is well-formed UTF-16. A lone surrogate (only a JSON escape such as
  *   `"\ud800"` makes one) has no UTF-8 form: ClickHouse refuses the row ("missing second
