@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { LIMITS } from './limits.js'
-import { epochMs, eventId, freeText, identifier } from './strings.js'
+import { checkStrings, epochMs, eventId } from './strings.js'
 
 /**
  * The wire protocol of `POST /v1/batch`. The SDKs `import type` from here, so these
@@ -16,10 +16,7 @@ export const EVENT_TYPES = ['pageview', 'track', 'identify'] as const
  * (`String(n)`: 1e+21, 1e-7, -0 as 0; a JSON number is read as a double, so send an
  * integer beyond 2^53 as a string to keep every digit), a boolean as `true`/`false`.
  */
-const propValue = z.union([freeText(LIMITS.stringLength), z.number().finite(), z.boolean()])
-
-/** A prop key: an identifier, not blank. */
-const propKey = identifier(LIMITS.propKeyLength, { notBlank: true })
+const propValue = z.union([z.string().max(LIMITS.stringLength), z.number().finite(), z.boolean()])
 
 /**
  * zod's record skips a `__proto__` key without a word (it cannot assign one), so the
@@ -29,34 +26,45 @@ const withoutProtoKey = z.custom<unknown>((v) => typeof v !== 'object' || v === 
   message: '"__proto__" is not a valid prop key',
 })
 
-export const propsSchema = withoutProtoKey.pipe(z.record(propKey, propValue)).refine((p) => Object.keys(p).length <= LIMITS.propsPerEvent, {
+export const propsSchema = withoutProtoKey.pipe(z.record(z.string().max(LIMITS.propKeyLength), propValue)).refine((p) => Object.keys(p).length <= LIMITS.propsPerEvent, {
   message: `at most ${LIMITS.propsPerEvent} props`,
 })
 
-export const eventSchema = z.object({
-  /** Client-made UUID; a retried event keeps its id, so it is never counted twice. */
-  id: eventId,
-  type: z.enum(EVENT_TYPES),
-  /** Event name: `pageview` for page views, the behaviour's name for `track`. */
-  name: identifier(200, { notBlank: true }),
-  /** Client time, milliseconds since the Unix epoch (at most what DateTime64(3) holds, year 2299). */
-  ts: epochMs,
-  /** Anonymous visitor id made by the SDK; absent in cookieless mode. */
-  anon_id: identifier(128).optional(),
-  session_id: identifier(128).optional(),
-  user_id: identifier(256).optional(),
-  url: identifier(LIMITS.stringLength).optional(),
-  referrer: identifier(LIMITS.stringLength).optional(),
-  /** Free text: tab, line feed and carriage return are kept. */
-  title: freeText(1024).optional(),
-  /** `WIDTHxHEIGHT` in CSS pixels. */
-  screen: identifier(32).optional(),
-  /** BCP 47 tag, e.g. `en-GB`. */
-  locale: identifier(64).optional(),
-  /** IANA zone, e.g. `Europe/Paris`. */
-  timezone: identifier(64).optional(),
-  props: propsSchema.optional(),
-})
+const text = (max: number) => z.string().max(max)
+
+export const eventSchema = z
+  .object({
+    /** Client-made UUID; a retried event keeps its id, so it is never counted twice. */
+    id: eventId,
+    type: z.enum(EVENT_TYPES),
+    /** Event name: `pageview` for page views, the behaviour's name for `track`. */
+    name: text(200),
+    /** Client time, milliseconds since the Unix epoch (at most what DateTime64(3) holds, year 2299). */
+    ts: epochMs,
+    /** Anonymous visitor id made by the SDK; absent in cookieless mode. */
+    anon_id: text(128).optional(),
+    session_id: text(128).optional(),
+    user_id: text(256).optional(),
+    url: text(LIMITS.stringLength).optional(),
+    referrer: text(LIMITS.stringLength).optional(),
+    /** Free text: tab, line feed and carriage return are kept. */
+    title: text(1024).optional(),
+    /** `WIDTHxHEIGHT` in CSS pixels. */
+    screen: text(32).optional(),
+    /** BCP 47 tag, e.g. `en-GB`. */
+    locale: text(64).optional(),
+    /** IANA zone, e.g. `Europe/Paris`. */
+    timezone: text(64).optional(),
+    props: propsSchema.optional(),
+  })
+  // What each string may hold (strings.ts): the title and prop values are free text, a
+  // name and prop keys must name something, the rest are identifiers.
+  .superRefine(
+    checkStrings({
+      fields: { name: 'name', anon_id: 'identifier', session_id: 'identifier', user_id: 'identifier', url: 'identifier', referrer: 'identifier', title: 'text', screen: 'identifier', locale: 'identifier', timezone: 'identifier' },
+      props: { field: 'props', key: 'name', value: 'text' },
+    }),
+  )
 
 /**
  * A batch. Events are checked one by one after the envelope, so one bad event does
