@@ -85,6 +85,8 @@ const propValue = fc.oneof(
   { weight: 2, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.constantFrom({ nested: 1 }, [1, 2], {}, []) },
 )
+/** One more than the 64 props an event may carry. */
+const tooManyProps = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i]))
 /** Built from entries, so `__proto__` becomes an own key as JSON.parse makes it. */
 const props = fc.array(fc.tuple(propKey, propValue), { maxLength: 8 }).map((entries) => Object.fromEntries(entries))
 
@@ -105,7 +107,7 @@ export const hostileEvent = fc.record(
     screen: field(fc.constantFrom('1440x900', '390x844')),
     locale: field(fc.constantFrom('en-GB', 'zh-Hans-CN')),
     timezone: field(fc.constantFrom('Europe/Paris', 'Asia/Shanghai')),
-    props: field(props, fc.oneof(props, hostileString, fc.constantFrom(null, [], 1))),
+    props: field(props, fc.oneof(props, hostileString, fc.constantFrom(null, [], 1, tooManyProps))),
   },
   { noNullPrototype: true },
 )
@@ -125,7 +127,7 @@ export const hostileBatch = fc.record({
       source: field(fc.constant(undefined), fc.oneof(fc.constantFrom('browser', 'app', 'server', 'SERVER', '', 1, null), hostileString)),
       events: fc.oneof(
         { weight: 20, arbitrary: fc.array(fc.oneof({ weight: 12, arbitrary: hostileEvent }, { weight: 1, arbitrary: notAnEvent }), { minLength: 1, maxLength: 12 }) },
-        { weight: 1, arbitrary: fc.constantFrom([], {}, 'events', null) },
+        { weight: 1, arbitrary: fc.constantFrom([], {}, 'events', null, Array.from({ length: 501 }, () => ({}))) },
       ),
       extra: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }),
     },
