@@ -25,6 +25,7 @@ try {
   console.log('writer errors: 0; /readyz: ready')
 } catch (err) {
   console.error(err instanceof Error ? err.message : err)
+  if (err instanceof Error && err.cause) console.error('caused by:', err.cause instanceof Error ? err.cause.message : err.cause)
   process.exitCode = 1
 } finally {
   await collector.cleanup()
