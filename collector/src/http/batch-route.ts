@@ -68,7 +68,7 @@ export function batchRoute(deps: BatchRouteDeps) {
         site_id: site.id,
         received_at: receivedAt,
         reason: r.reason,
-        payload: (JSON.stringify(r.raw) ?? 'undefined').slice(0, LIMITS.bytesPerEvent),
+        payload: r.payload,
       }))
       await deps.spool.append(encodePayload({ events: rows, rejected: rejectedRows, orders: orders.rows }))
       for (const r of rejected) deps.metrics.rejected(r.reason)

@@ -1,4 +1,4 @@
-import type { EventRejection } from '../ingest/validate-events.js'
+import { issueMessage, rejectedPayload, type EventRejection } from '../ingest/validate-events.js'
 import { orderEventSchema } from '../protocol/order.js'
 import { toOrderVersion, type OrderVersionRow } from './order-version.js'
 
@@ -23,18 +23,18 @@ export function validateOrders(events: { index: number; raw: unknown }[], ctx: O
   const out: ValidatedOrders = { rows: [], rejected: [] }
   for (const { index, raw } of events) {
     if (!ctx.allowed) {
-      out.rejected.push({ index, reason: 'scope:orders', message: 'the token lacks the "orders" scope', raw })
+      out.rejected.push({ index, reason: 'scope:orders', message: 'the token lacks the "orders" scope', raw, payload: rejectedPayload(raw) })
       continue
     }
     const parsed = orderEventSchema.safeParse(raw)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!
       const field = issue.path[0] === 'order' && issue.path.length > 1 ? `order.${String(issue.path[1])}` : String(issue.path[0] ?? 'event')
-      out.rejected.push({ index, reason: `invalid:${field}`, message: `${issue.path.join('.') || 'event'}: ${issue.message}`, raw })
+      out.rejected.push({ index, reason: `invalid:${field}`, message: issueMessage(issue), raw, payload: rejectedPayload(raw) })
       continue
     }
     const row = toOrderVersion(parsed.data, ctx.site, ctx.receivedAt)
-    if ('reason' in row) out.rejected.push({ index, ...row, raw })
+    if ('reason' in row) out.rejected.push({ index, ...row, raw, payload: rejectedPayload(raw) })
     else out.rows.push(row)
   }
   return out

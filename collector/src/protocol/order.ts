@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { propsSchema } from './batch.js'
+import { checkStrings, epochMs, eventId } from './strings.js'
 
 /**
  * The `order` event of `POST /v1/batch`: an order's full current state (never a delta),
@@ -9,16 +10,10 @@ import { propsSchema } from './batch.js'
 export const ORDER_STATUSES = ['open', 'completed', 'refunded', 'cancelled', 'deleted'] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
-/** A name an analyst groups by: no control characters, well-formed unicode. */
-const label = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => !/[\p{Cc}\p{Cs}]/u.test(s), { message: 'has control characters or a lone surrogate' })
+/** A name an analyst groups by; what it may hold is checked with the other strings (strings.ts). */
+const label = (max: number) => z.string().min(1).max(max)
 
 const decimalText = z.string().max(40)
-const epochMs = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
 export const orderSchema = z.object({
   /** The order's id in the sender's system. */
@@ -40,10 +35,12 @@ export const orderSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY'),
   props: propsSchema.optional(),
 })
+  // Names an analyst groups by must name something; props as for every event (strings.ts).
+  .superRefine(checkStrings({ fields: { id: 'name', province: 'name', cabinet: 'name' }, props: { field: 'props', key: 'name', value: 'text' } }))
 
 export const orderEventSchema = z.object({
   /** Client-made UUID of this event (one per call of `tally.order()`). */
-  id: z.uuid(),
+  id: eventId,
   type: z.literal('order'),
   /** Client time, ms since the epoch. */
   ts: epochMs,
