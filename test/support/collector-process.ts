@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
-import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST } from '../../collector/src/protocol/claims.js'
+import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST, SCOPE_SERVER } from '../../collector/src/protocol/claims.js'
 import type { KeySpec } from '../../collector/src/auth/key-spec.js'
 
 /**
@@ -39,6 +39,7 @@ export interface TokenOptions {
   site?: string
   ttlSeconds?: number
   kid?: string
+  /** Default `ingest server`: tests send from Node, as a backend does (a browser token's events from Node's UA count as a bot's). */
   scope?: string
   subject?: string
 }
@@ -196,7 +197,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 
 export async function signHarnessToken(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ [CLAIM_SITE]: options.site ?? 'test', [CLAIM_SCOPE]: options.scope ?? SCOPE_INGEST })
+  return new SignJWT({ [CLAIM_SITE]: options.site ?? 'test', [CLAIM_SCOPE]: options.scope ?? `${SCOPE_INGEST} ${SCOPE_SERVER}` })
     .setProtectedHeader({ alg: 'HS256', kid: options.kid ?? HARNESS_KID, typ: 'JWT' })
     .setIssuer(DEFAULT_ISSUER)
     .setAudience(DEFAULT_AUDIENCE)

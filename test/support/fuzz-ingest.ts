@@ -34,7 +34,7 @@ export interface FuzzReport {
 type Expected = Record<string, string | Record<string, string>>
 
 /** `invalid:<top-level field>` or `too_large`: they are metric labels. */
-const REASON = /^(too_large|invalid:(event|id|type|name|ts|anon_id|session_id|user_id|url|referrer|title|screen|locale|timezone|props))$/
+const REASON = /^(too_large|scope:orders|order:[a-z_]+|invalid:(event|id|type|name|ts|anon_id|session_id|user_id|url|referrer|title|screen|locale|timezone|props|order(\.[a-z_]+)?))$/
 const COLUMNS = ['type', 'name', 'user_id', 'url', 'referrer', 'title', 'screen', 'locale', 'timezone'] as const
 
 export async function fuzzIngest(c: CollectorProcess, o: FuzzOptions): Promise<FuzzReport> {
