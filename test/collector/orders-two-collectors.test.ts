@@ -22,8 +22,8 @@ const T0 = Date.UTC(2026, 10, 25, 3)
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-orders-two-'))
-  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD })
-  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_TIMEOUT_MS: '2000', TALLY_ORDERS_LEASE_TTL_MS: '3000' }
+  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: 'analyst', readOnlyPassword: 'analyst-password' })
+  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_TIMEOUT_MS: '2000', TALLY_ORDERS_LEASE_TTL_MS: '3000', CLICKHOUSE_SQL_USER: 'analyst', CLICKHOUSE_SQL_PASSWORD: 'analyst-password' }
   a = await startCollector({ env })
   b = await startCollector({ env })
 })

@@ -46,7 +46,7 @@ export const configSchema = z.object({
     /** Bytes of result: the engine's count (`max_result_bytes`), and the collector cuts a response past it. */
     maxResultBytes: positiveInt.default(100 * 1024 * 1024),
     maxMemoryBytes: positiveInt.default(2 * 1024 * 1024 * 1024),
-  }),
+  }).prefault({}),
   token: z.object({
     issuer: z.string().min(1).default(DEFAULT_ISSUER),
     audience: z.string().min(1).default(DEFAULT_AUDIENCE),
@@ -86,7 +86,7 @@ export const configSchema = z.object({
     applier: boolish.default(true),
     /** A holder whose heartbeat is older than this loses the lease. Default: 4 × the ClickHouse request timeout, at least 10 s. */
     leaseTtlMs: positiveInt.optional(),
-  }),
+  }).prefault({}),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),
   /**
