@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { syncDirectory } from '../spool/sync-directory.js'
+import { DurableJsonFile } from '../spool/durable-json-file.js'
 import type { LedgerRow } from './order-rows.js'
 
 /**
@@ -20,37 +18,21 @@ export interface PlannedLedger {
 }
 
 export class ApplyJournal {
-  private readonly path: string
+  private readonly file: DurableJsonFile<PlannedLedger>
 
-  constructor(private readonly dir: string) {
-    this.path = join(dir, 'orders-ledger.pending')
+  constructor(dir: string) {
+    this.file = new DurableJsonFile(join(dir, 'orders-ledger.pending'))
   }
 
   read(): PlannedLedger | undefined {
-    if (!existsSync(this.path)) return undefined
-    try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as PlannedLedger
-    } catch {
-      return undefined // torn write: the block was never sent
-    }
+    return this.file.read()
   }
 
-  async write(plan: PlannedLedger): Promise<void> {
-    const tmp = `${this.path}.tmp`
-    const file = await open(tmp, 'w')
-    try {
-      await file.writeFile(JSON.stringify(plan))
-      await file.datasync()
-    } finally {
-      await file.close()
-    }
-    await rename(tmp, this.path)
-    await syncDirectory(this.dir)
+  write(plan: PlannedLedger): Promise<void> {
+    return this.file.write(plan)
   }
 
-  async clear(): Promise<void> {
-    await unlink(this.path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err
-    })
+  clear(): Promise<void> {
+    return this.file.clear()
   }
 }

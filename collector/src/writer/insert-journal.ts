@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { open, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { syncDirectory } from '../spool/sync-directory.js'
+import { DurableJsonFile } from '../spool/durable-json-file.js'
 
 /**
  * The one insert in flight, written down before it is sent. If the process dies after
@@ -22,40 +20,24 @@ export interface PlannedInsert {
 }
 
 export class InsertJournal {
-  private readonly path: string
+  private readonly file: DurableJsonFile<PlannedInsert>
 
-  constructor(private readonly dir: string) {
-    this.path = join(dir, 'insert.pending')
+  constructor(dir: string) {
+    this.file = new DurableJsonFile(join(dir, 'insert.pending'))
   }
 
   read(): PlannedInsert | undefined {
-    if (!existsSync(this.path)) return undefined
-    try {
-      return JSON.parse(readFileSync(this.path, 'utf8')) as PlannedInsert
-    } catch {
-      return undefined // torn write: the insert was never sent
-    }
+    return this.file.read()
   }
 
-  /** Durably records the plan (write to a temporary file, fsync, rename). */
+  /** Durably records the plan before its insert is sent. */
   async write(seqs: number[], excluded: [string, string][]): Promise<PlannedInsert> {
     const plan = { token: randomUUID(), seqs, excluded }
-    const tmp = `${this.path}.tmp`
-    const file = await open(tmp, 'w')
-    try {
-      await file.writeFile(JSON.stringify(plan))
-      await file.datasync()
-    } finally {
-      await file.close()
-    }
-    await rename(tmp, this.path)
-    await syncDirectory(this.dir)
+    await this.file.write(plan)
     return plan
   }
 
-  async clear(): Promise<void> {
-    await unlink(this.path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err
-    })
+  clear(): Promise<void> {
+    return this.file.clear()
   }
 }
