@@ -6,11 +6,9 @@ import { configSchema } from '../../collector/src/config/schema.js'
 import { openStorage, type Storage } from '../../collector/src/storage/client.js'
 import { migrate, readMigrations } from '../../collector/src/storage/migrate.js'
 import { REVENUE_ROLLUPS } from '../../collector/src/orders/order-tables.js'
-import { OrderStore } from '../../collector/src/orders/order-store.js'
-import { planLedger } from '../../collector/src/orders/plan-ledger.js'
-import { toOrderVersion } from '../../collector/src/orders/order-version.js'
 import { Reconciler } from '../../collector/src/orders/reconciler.js'
 import { asMap, expectedRollup, rollupQuery, ROLLUP_KEYS, type TestOrder } from '../support/orders.js'
+import { applyOrders } from '../support/orders-engine.js'
 
 // The reconciliation on the embedded engine, with the applier's own code writing the
 // ledger: damage the rollups on purpose (a stray ledger row; a row straight into one
@@ -30,16 +28,7 @@ const orders: TestOrder[] = [
   { id: 'd', version: 1, status: 'completed', province: 'Zhejiang', cabinet: 'cab-3', started_at: T0, amount: '1500', currency: 'JPY' },
 ]
 
-async function apply(list: TestOrder[]): Promise<void> {
-  const store = new OrderStore(storage.client, db)
-  const rows = list.map((o, i) => {
-    const row = toOrderVersion({ id: crypto.randomUUID(), type: 'order', ts: 0, order: o } as never, 'test', Date.now())
-    if ('reason' in row) throw new Error(row.message)
-    return { ...row, inserted_at: Date.now() * 1000 + i }
-  })
-  const states = await store.states(rows.map((r) => ({ site_id: r.site_id, order_id: r.order_id })))
-  await store.appendLedger(planLedger(rows, states).rows, crypto.randomUUID())
-}
+const apply = (list: TestOrder[]) => applyOrders(storage, db, 'test', list)
 
 async function rollupsMatchBruteForce(): Promise<void> {
   const finals = orders.map((order) => ({ site: 'test', order }))
