@@ -40,18 +40,25 @@ export function startOrders(config: Config, deps: { storage: Storage; metrics: M
     counters.reconcileRuns++
     return report
   }
+  // A check reads without holding the applier up (a recompute takes a while at millions
+  // of orders); a block applied meanwhile can show as a difference, so one found is
+  // confirmed between applier rounds. A repair always runs between rounds.
+  const check = async (): Promise<ReconcileReport> => {
+    const first = await reconciler.check()
+    return first.differences > 0 && applier?.applying ? applier.between(() => reconciler.check()) : first
+  }
   const reconcile: OrdersRuntime['reconcile'] = async ({ repair }) => {
-    const run = () => (repair ? reconciler.repair() : reconciler.check()).then(counted)
-    if (applier?.applying) return { ...(await applier.between(run)), applier: true }
+    if (repair && applier?.applying) return { ...counted(await applier.between(() => reconciler.repair())), applier: true }
     if (repair) throw new NotApplierError('a repair runs on the collector that applies orders (it holds the applier lease; see tally_order_applier_active)')
-    return { ...(await run()), applier: false }
+    return { ...counted(await check()), applier: !!applier?.applying }
   }
 
   // The periodic check: only where orders are applied (one scan per ClickHouse, not one per collector).
   const every = config.orders.reconcileIntervalMs
   const periodic = async () => {
     try {
-      const report = await applier!.between(() => reconciler.check().then(counted))
+      if (!applier!.applying) throw new NotApplierError('standing by')
+      const report = counted(await check())
       if (report.differences > 0) deps.logger.warn('order rollups differ from their recomputation; run tally-collector orders reconcile --repair', { differences: report.differences })
     } catch (err) {
       if (!(err instanceof NotApplierError)) deps.logger.warn('order reconciliation failed; will retry at the next interval', { error: (err as Error).message })
