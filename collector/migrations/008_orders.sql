@@ -21,8 +21,9 @@
 -- Backfill: there are no orders before this migration, so nothing to backfill. Every
 -- revenue rollup is a function of order_ledger, so one added (or lost) later is rebuilt
 -- from it with its view's own query, a month of started_at at a time (resumable: a month
--- cut short is dropped and done again), with no applier running (TALLY_ORDERS_APPLIER=0,
--- or inside the migration that adds it: migrations run before the applier starts):
+-- cut short is dropped and done again), with no applier running anywhere
+-- (TALLY_ORDERS_APPLIER=0 on every collector; or, with one collector, inside the
+-- migration that adds the rollup: migrations run before its applier starts):
 --   ALTER TABLE {db}.<rollup> DROP PARTITION <yyyymm>;
 --   INSERT INTO {db}.<rollup> <the view's SELECT, with WHERE toYYYYMM(started_at) = <yyyymm>>;
 -- then `tally-collector orders reconcile` must report 0. Without SQL write access (the
