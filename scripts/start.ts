@@ -1,7 +1,9 @@
 // `npm start`: the collector (embedded ClickHouse, dashboard) and, in dev mode, the
-// script-tag example page beside it. Each runs as its own process, started and stopped
-// by PID; SIGINT or SIGTERM reaches both, the collector drains, and this process exits
-// once both have, with the collector's exit code.
+// script-tag example page and the power-bank simulator (orders and page views, so the
+// dashboard moves from the first minute; TALLY_DEMO_ORDERS=0 leaves it out) beside it.
+// Each runs as its own process, started and stopped by PID; SIGINT or SIGTERM reaches
+// all of them (the simulator first, so what it holds reaches the collector before it
+// drains), and this process exits once all have, with the collector's exit code.
 //
 // package.json runs this with `exec` (sh -c "… && exec node … start.ts"): npm forwards
 // SIGINT/SIGTERM to its child, and without exec that child is sh, which dies at once and
@@ -13,6 +15,9 @@ import { fileURLToPath } from 'node:url'
 const root = resolve(fileURLToPath(import.meta.url), '..', '..')
 const dev = !process.env.TALLY_CONFIG
 const demoPort = process.env.TALLY_DEMO_PORT ?? '3001'
+const simulate = !['0', 'false', 'off'].includes(process.env.TALLY_DEMO_ORDERS ?? '')
+/** How long the simulator may take to send what it holds before the collector is told to stop. */
+const SIMULATOR_GRACE_MS = 5_000
 
 // An absolute loader URL: the children may run from any working directory.
 const tsx = import.meta.resolve('tsx')
@@ -26,6 +31,7 @@ const exited = (child: ChildProcess | undefined) => new Promise<void>((done) => 
 
 const collector = run('collector/src/main.ts', process.env, true)
 let demo: ChildProcess | undefined
+let simulator: ChildProcess | undefined
 let stopping = false
 
 // Pass the collector's output through, and start the demo page once it is ready.
@@ -35,6 +41,7 @@ collector.stdout!.on('data', (chunk: Buffer) => {
   const ready = /Tally collector ready at (\S+)/.exec(text)
   if (ready && dev && !demo && !stopping) {
     demo = run('examples/script-tag/serve.ts', { ...process.env, PORT: demoPort, TALLY_COLLECTOR_URL: ready[1] })
+    if (simulate) simulator = run('examples/power-bank/run.ts', { ...process.env, TALLY_COLLECTOR_URL: ready[1] })
   }
 })
 
@@ -49,13 +56,17 @@ function stop(child: ChildProcess | undefined): void {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    if (stopping) return
     stopping = true
     stop(demo)
-    stop(collector)
+    stop(simulator)
+    const grace = new Promise<void>((done) => setTimeout(done, SIMULATOR_GRACE_MS).unref())
+    void Promise.race([exited(simulator), grace]).then(() => stop(collector))
   })
 }
 collector.on('exit', (code) => {
   stopping = true
   stop(demo)
-  void exited(demo).then(() => process.exit(code ?? 1))
+  stop(simulator)
+  void Promise.all([exited(demo), exited(simulator)]).then(() => process.exit(code ?? 1))
 })

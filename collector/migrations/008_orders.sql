@@ -18,10 +18,18 @@
 -- test/bench/orders-cost.ts.
 -- Money is Decimal(38, 4) in major units (every ISO 4217 minor unit fits), summed per
 -- currency, never across currencies. Days and hours are UTC, of the order's started_at.
--- Backfill: there are no orders before this migration, so nothing to backfill; a
--- rollup added later is filled with INSERT INTO <rollup> SELECT <its view's query>
--- FROM order_ledger WHERE applied_at < <the view's creation> (resumable per month of
--- applied_at), or rebuilt from orders_state with `npm run orders:reconcile -- --repair`.
+-- Backfill: there are no orders before this migration, so nothing to backfill. Every
+-- revenue rollup is a function of order_ledger, so one added (or lost) later is rebuilt
+-- from it with its view's own query, a month of started_at at a time (resumable: a month
+-- cut short is dropped and done again), with no applier running anywhere
+-- (TALLY_ORDERS_APPLIER=0 on every collector; or, with one collector, inside the
+-- migration that adds the rollup: migrations run before its applier starts):
+--   ALTER TABLE {db}.<rollup> DROP PARTITION <yyyymm>;
+--   INSERT INTO {db}.<rollup> <the view's SELECT, with WHERE toYYYYMM(started_at) = <yyyymm>>;
+-- then `tally-collector orders reconcile` must report 0. Without SQL write access (the
+-- embedded engine), `tally-collector orders reconcile --repair` rebuilds any rollup from
+-- orders_state instead (idempotent: run it again after an interruption). Both are tested
+-- in test/collector/orders-reconcile-engine.test.ts.
 CREATE TABLE IF NOT EXISTS {db}.order_versions
 (
     site_id        LowCardinality(String),

@@ -68,6 +68,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
     spoolMaxBytes: config.spool.maxBytes,
     isDraining: () => draining,
     onOrdersAccepted: orders.accepted,
+    reconcileOrders: orders.reconcile,
     adminToken: config.adminToken,
     dashboardToken: config.dashboardToken,
     trackerPath: TRACKER_PATH,

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 Tally collector ready at ${collector.url} (storage: ${collector.storage.mode}, data: ${config.dataDir})
 Dev mode: site "${DEV_SITE}", any origin. Set TALLY_CONFIG for real sites and keys.
 
-Dev token (24 h; scope "ingest server": for curl and backends, never for a page):
+Dev token (24 h; scope "ingest server orders": for curl and backends, never for a page):
   ${token}
 
 Send a page view:

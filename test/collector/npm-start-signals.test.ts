@@ -27,7 +27,7 @@ async function until(condition: () => boolean | Promise<boolean>, ms: number): P
   return condition()
 }
 
-it('SIGTERM to `npm start` stops the collector and the demo page, frees both ports, and npm exits 0', async () => {
+it('SIGTERM to `npm start` stops the collector, the demo page and the simulator, frees both ports, and npm exits 0', async () => {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_DEMO_PORT: '0', TALLY_LOG: 'off' },
@@ -41,7 +41,7 @@ it('SIGTERM to `npm start` stops the collector and the demo page, frees both por
   const ports = [/ready at http:\/\/127\.0\.0\.1:(\d+)/, /script-tag demo at http:\/\/127\.0\.0\.1:(\d+)/].map((re) => Number(re.exec(out)![1]))
   const tree = descendants(npm.pid!)
   started.push(...tree)
-  expect(tree.length).toBeGreaterThanOrEqual(3) // start.ts, the collector, the demo page (and sh without exec)
+  expect(tree.length).toBeGreaterThanOrEqual(4) // start.ts, the collector, the demo page, the power-bank simulator (and sh without exec)
   for (const port of ports) expect(await isPortFree(port)).toBe(false)
 
   process.kill(npm.pid!, 'SIGTERM')

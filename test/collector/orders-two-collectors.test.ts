@@ -22,8 +22,9 @@ const T0 = Date.UTC(2026, 10, 25, 3)
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-orders-two-'))
-  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: 'analyst', readOnlyPassword: 'analyst-password' })
-  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_TIMEOUT_MS: '2000', TALLY_ORDERS_LEASE_TTL_MS: '3000', CLICKHOUSE_SQL_USER: 'analyst', CLICKHOUSE_SQL_PASSWORD: 'analyst-password' }
+  // /v1/sql (how the test reads the rollups) runs as a read-only user in server mode
+  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: 'reader', readOnlyPassword: 'reader-password' })
+  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_SQL_USER: 'reader', CLICKHOUSE_SQL_PASSWORD: 'reader-password', CLICKHOUSE_TIMEOUT_MS: '2000', TALLY_ORDERS_LEASE_TTL_MS: '3000' }
   a = await startCollector({ env })
   b = await startCollector({ env })
 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startCollector, type CollectorProcess } from '../support/collector-process.js'
+import { ADMIN_TOKEN, startCollector, type CollectorProcess } from '../support/collector-process.js'
 import { pageview, sendBatch } from '../support/send.js'
 import { asMap, expectedRollup, finalStates, orderEvent, rollupQuery, ROLLUP_KEYS, type TestOrder } from '../support/orders.js'
 
@@ -98,6 +98,13 @@ describe('orders through POST /v1/batch', () => {
     await sendOrders([base({ id: 'yen', status: 'completed', amount: '1500', currency: 'JPY' }), base({ id: 'kwd', status: 'completed', amount: '1.234', currency: 'KWD' })])
     await sendOrders([base({ id: 'o-1', status: 'completed', amount: '3' })], 'other')
     await expectRollupsMatch()
+  })
+
+  it('after all of it, the reconciliation (embedded: through the running collector) finds no difference', async () => {
+    const res = await fetch(`${c.url}/v1/admin/orders/reconcile`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ differences: 0, groups: [], applier: true })
+    expect(await metric('tally_order_reconcile_differences')).toBe(0)
   })
 })
 

@@ -16,10 +16,11 @@ export interface StartedTally {
   stop(): Promise<number | null>
 }
 
-export async function startTallyDev(dataDir: string): Promise<StartedTally> {
+/** `env`: more settings, e.g. TALLY_DEMO_ORDERS=0 (no power-bank simulator). */
+export async function startTallyDev(dataDir: string, env: Record<string, string> = {}): Promise<StartedTally> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_DEMO_PORT: '0', TALLY_LOG: 'off' },
+    env: { ...process.env, TALLY_CONFIG: '', TALLY_DATA_DIR: dataDir, PORT: '0', TALLY_DEMO_PORT: '0', TALLY_LOG: 'off', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let out = ''

@@ -80,7 +80,8 @@ export async function sqlCommand(args: string[], env: NodeJS.ProcessEnv, out: No
   }
 }
 
-function devAdminToken(env: NodeJS.ProcessEnv): string | undefined {
+/** The dev setup's admin token (`npm start` without TALLY_CONFIG writes it), if there is one. */
+export function devAdminToken(env: NodeJS.ProcessEnv): string | undefined {
   const path = join(env.TALLY_DATA_DIR || '.tally', 'dev.json')
   if (!existsSync(path)) return undefined
   return (JSON.parse(readFileSync(path, 'utf8')) as { adminToken?: string }).adminToken

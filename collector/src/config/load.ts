@@ -35,6 +35,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   TALLY_ALLOW_HEADLESS: 'allowHeadless',
   TALLY_ORDERS_APPLIER: 'orders.applier',
   TALLY_ORDERS_LEASE_TTL_MS: 'orders.leaseTtlMs',
+  TALLY_ORDERS_RECONCILE_INTERVAL_MS: 'orders.reconcileIntervalMs',
 }
 
 export class ConfigError extends Error {

@@ -86,6 +86,12 @@ export const configSchema = z.object({
     applier: boolish.default(true),
     /** A holder whose heartbeat is older than this loses the lease. Default: 4 × the ClickHouse request timeout, at least 10 s. */
     leaseTtlMs: positiveInt.optional(),
+    /**
+     * How often the collector that applies orders recomputes the rollups from the orders'
+     * states and compares (tally_order_reconcile_differences). A full scan of the orders:
+     * about a second per million. 0: never (the command still works). Default 15 min.
+     */
+    reconcileIntervalMs: z.coerce.number().int().min(0).default(900_000),
   }).prefault({}),
   /** Take the client IP from X-Forwarded-For's last entry: the address your proxy saw (behind one proxy you run). */
   trustProxy: boolish.default(false),

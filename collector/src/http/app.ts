@@ -3,6 +3,8 @@ import { Hono } from 'hono'
 import { batchRoute, type BatchRouteDeps } from './batch-route.js'
 import { mountOpsRoutes, type OpsDeps } from './ops-routes.js'
 import { sqlRoute } from './sql-route.js'
+import { ordersReconcileRoute } from './orders-reconcile-route.js'
+import type { OrdersRuntime } from '../orders/start-orders.js'
 import { mountDashboard } from '../dashboard/route.js'
 import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
 import { errorResponse, RequestError } from './errors.js'
@@ -11,6 +13,8 @@ export interface AppDeps extends BatchRouteDeps, OpsDeps {
   adminToken?: string
   /** Lets the dashboard read its fixed queries, and nothing else. */
   dashboardToken?: string
+  /** The orders' reconciliation, behind the admin token. */
+  reconcileOrders?: OrdersRuntime['reconcile']
   /** The script-tag build, served at /tally.js when it has been built. */
   trackerPath?: string
 }
@@ -26,6 +30,7 @@ export function createApp(deps: AppDeps): Hono {
   })
   app.post('/v1/batch', batchRoute(deps))
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
+  if (deps.adminToken && deps.reconcileOrders) app.post('/v1/admin/orders/reconcile', ordersReconcileRoute(deps.reconcileOrders, deps.adminToken, deps.isDraining))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
   if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()], (id) => deps.sites.get(id)?.hosts ?? [])
   mountOpsRoutes(app, deps)

@@ -4,7 +4,7 @@ import type { CollectorErrorCode } from '../protocol/errors.js'
 /** A request failure with its HTTP status and stable code. */
 export class RequestError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503,
     readonly code: CollectorErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},

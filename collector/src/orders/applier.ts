@@ -27,6 +27,11 @@ export interface OrdersApplierOptions {
 
 type RoundResult = 'idle' | 'worked' | 'standby'
 
+/** A task for {@link OrdersApplier.between} on a collector that does not apply orders now. */
+export class NotApplierError extends Error {
+  readonly code = 'ERR_NOT_APPLIER'
+}
+
 /**
  * Turns order versions into ledger rows, one round at a time, while it holds the lease
  * (see lease.ts): read new inbox rows (from the cursor, re-reading `overlapMs` back;
@@ -44,6 +49,7 @@ export class OrdersApplier {
   private holding = false
   private lastBeatAt = -Infinity
   private readonly seen = new Map<string, number>()
+  private readonly tasks: ((holding: boolean) => Promise<void>)[] = []
   private readonly lease: ApplierLease
   private readonly store: OrderStore
   private readonly journal: ApplyJournal
@@ -65,6 +71,28 @@ export class OrdersApplier {
     this.running = false
     this.wakeUp?.()
     await this.loop
+    for (const task of this.tasks.splice(0)) await task(false)
+  }
+
+  /** Holds the lease now (as of its last beat). */
+  get applying(): boolean {
+    return this.running && this.holding
+  }
+
+  /**
+   * Runs `task` between two rounds while this collector holds the lease: the ledger is
+   * written by no one else meanwhile (the reconciliation needs that). Rejects with
+   * NotApplierError when this collector stands by or stops first.
+   */
+  between<T>(task: () => Promise<T>): Promise<T> {
+    if (!this.running) return Promise.reject(new NotApplierError('the order applier is not running here'))
+    return new Promise<T>((resolve, reject) => {
+      this.tasks.push(async (holding) => {
+        if (!holding) return reject(new NotApplierError('this collector does not hold the order applier lease'))
+        await task().then(resolve, reject)
+      })
+      this.wake()
+    })
   }
 
   /** New versions are in the inbox: run a round now. */
@@ -84,6 +112,7 @@ export class OrdersApplier {
         result = 'idle'
         await this.pause(1_000)
       }
+      for (const task of this.tasks.splice(0)) await task(this.holding && this.lease.fresh())
       if (result === 'idle') await this.pause(this.opts.pollMs ?? 250)
       if (result === 'standby') await this.pause(beatMs)
     }

@@ -13,6 +13,8 @@ export class OrderCounters {
   applying = 0
   /** Groups that differed at the last reconciliation (−1: never run). */
   reconcileDifferences = -1
+  /** Reconciliations run here (periodic and on request). */
+  reconcileRuns = 0
 }
 
 export function registerOrderMetrics(metrics: Metrics, c: OrderCounters): void {
@@ -23,5 +25,6 @@ export function registerOrderMetrics(metrics: Metrics, c: OrderCounters): void {
   metrics.gauge('tally_order_versions_stale', 'Versions older than the applied one, ignored (a counter).', () => c.stale)
   metrics.gauge('tally_order_applier_errors', 'Failed applier rounds, each retried (a counter).', () => c.applierErrors)
   metrics.gauge('tally_order_applier_active', '1 while this collector holds the order applier lease.', () => c.applying)
-  metrics.gauge('tally_order_reconcile_differences', 'Rollup groups that differed from a recomputation at the last reconciliation (-1: not run).', () => c.reconcileDifferences)
+  metrics.gauge('tally_order_reconcile_differences', 'Rollup groups that differ from a recomputation from the orders\' states, at the last reconciliation here (after its repair, if any; -1: not run yet).', () => c.reconcileDifferences)
+  metrics.gauge('tally_order_reconcile_runs', 'Reconciliations run by this collector, periodic and on request (a counter).', () => c.reconcileRuns)
 }

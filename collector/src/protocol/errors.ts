@@ -36,6 +36,10 @@ export const REQUEST_ERROR_CODES = [
   /** `/v1/sql` is off (server mode without a read-only SQL user). */
   'ERR_SQL_DISABLED',
   'ERR_INTERNAL',
+  /** A query parameter of an admin route is not one of its values. */
+  'ERR_PARAM_INVALID',
+  /** An order repair asked of a collector that does not apply orders (it does not hold the applier lease). */
+  'ERR_NOT_APPLIER',
 ] as const
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]
 
