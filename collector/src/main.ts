@@ -45,7 +45,8 @@ Read the rollup with SQL (admin token in ${dataDir}/dev.json):
     if (stopping) return
     stopping = true
     logger.info('draining', { signal })
-    await collector.close()
+    // The drain deadline; a setting of its own is being added with issue 7's process hygiene.
+    await collector.close(Number(process.env.TALLY_DRAIN_TIMEOUT_MS) || 30_000)
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
