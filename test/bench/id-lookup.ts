@@ -1,8 +1,8 @@
 // The writer's idempotency lookup with 10 M stored events, on the embedded engine:
-// findStoredIds (event_ids by primary key, (site_id, id) IN tuples, no time range)
+// findStoredIds (event_ids by primary key, PREWHERE id IN … WHERE site_id IN …, no time range)
 // against the lookup it replaced (events, site IN … AND ts within ±7 days AND id IN …,
-// bloom filter on id), for batches of 5,000 (site, id) pairs, half of them stored.
-// Also the cost of 006's backfill. Prints figures; asserts nothing.
+// bloom filter on id) and against other layouts of event_ids, for batches of 5,000 and
+// 500 (site, id) pairs. Also the cost of 006's backfill. Prints figures; asserts nothing.
 //   node --import tsx test/bench/id-lookup.ts [events=10000000] [repeats=30]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -70,31 +70,34 @@ async function oldLookup(c: ClickHouseClient, pairs: { site: string; id: string;
   return (await result.json()).length
 }
 
-// The options for event_ids' layout, each a copy of event_ids measured in the same run.
+// The options for event_ids' layout, each a copy of event_ids measured in the same run
+// as event_ids itself (006: ORDER BY (id, site_id), no partitions, 256-row granules).
 // 5,000 random ids touch nearly every granule of a table ordered by (site_id, id) with
-// 8,192-row granules, and a monthly partition repeats that in every month: so, finer
-// granules, no partitions, a bloom filter skip index on id, and PREWHERE. Every table is
-// merged first (OPTIMIZE FINAL), as a long-running table would be; EXPLAIN ESTIMATE
-// shows the rows each lookup reads.
-const MONTHLY = 'PARTITION BY toYYYYMM(ts)'
-const VARIANTS: Record<string, string> = {
-  ids_nopart_g8192: '',
-  ids_nopart_g1024: 'SETTINGS index_granularity = 1024',
-  ids_nopart_g256: 'SETTINGS index_granularity = 256',
-  ids_monthly_g256: `${MONTHLY} SETTINGS index_granularity = 256`,
-  ids_monthly_bf: MONTHLY,
-  // Ordered by id first: `id IN …` then narrows by the first key column, whatever the sites.
-  ids_byid_g1024: 'SETTINGS index_granularity = 1024',
-  ids_byid_g256: 'SETTINGS index_granularity = 256',
+// 8,192-row granules, and a monthly partition repeats that in every month (the first
+// layout of 006, `site_monthly_g8192`); so: finer granules, no partitions, the id first
+// in the key, a bloom filter skip index on id, PREWHERE. Every table is merged first
+// (OPTIMIZE FINAL), as a long-running one would be; EXPLAIN ESTIMATE shows the rows each
+// lookup reads.
+const VARIANTS: Record<string, { key: string; monthly: boolean; granularity: number; bloom?: boolean }> = {
+  site_monthly_g8192: { key: '(site_id, id)', monthly: true, granularity: 8192 },
+  site_monthly_g256: { key: '(site_id, id)', monthly: true, granularity: 256 },
+  site_monthly_g8192_bf: { key: '(site_id, id)', monthly: true, granularity: 8192, bloom: true },
+  site_g8192: { key: '(site_id, id)', monthly: false, granularity: 8192 },
+  site_g1024: { key: '(site_id, id)', monthly: false, granularity: 1024 },
+  site_g256: { key: '(site_id, id)', monthly: false, granularity: 256 },
+  id_g1024: { key: '(id, site_id)', monthly: false, granularity: 1024 },
 }
-const orderBy = (t: string) => (t.startsWith('ids_byid') ? '(id, site_id)' : '(site_id, id)')
-for (const [name, layout] of Object.entries(VARIANTS)) {
-  const index = name.endsWith('_bf') ? ', INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1' : ''
-  const [partition, settings] = layout.startsWith('PARTITION') ? [MONTHLY, layout.slice(MONTHLY.length)] : ['', layout]
-  await client.command({ query: `CREATE TABLE tally.${name} (site_id LowCardinality(String), id UUID, ts DateTime64(3, 'UTC')${index}) ENGINE = ReplacingMergeTree ${partition} ORDER BY ${orderBy(name)} ${settings}` })
-  await client.command({ query: `INSERT INTO tally.${name} SELECT site_id, id, ts FROM tally.event_ids`, clickhouse_settings: { max_insert_threads: '2' } })
+const describeLayout = (v: (typeof VARIANTS)[string]) =>
+  `ORDER BY ${v.key}${v.monthly ? ', monthly partitions' : ''}, granularity ${v.granularity}${v.bloom ? ', bloom_filter(0.001) on id' : ''}`
+for (const [name, v] of Object.entries(VARIANTS)) {
+  const index = v.bloom ? ', INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1' : ''
+  await client.command({
+    query: `CREATE TABLE tally.ids_${name} (site_id LowCardinality(String), id UUID, ts DateTime64(3, 'UTC')${index}) ENGINE = ReplacingMergeTree
+            ${v.monthly ? 'PARTITION BY toYYYYMM(ts)' : ''} ORDER BY ${v.key} SETTINGS index_granularity = ${v.granularity}`,
+  })
+  await client.command({ query: `INSERT INTO tally.ids_${name} SELECT site_id, id, ts FROM tally.event_ids`, clickhouse_settings: { max_insert_threads: '2' } })
 }
-for (const t of ['events', 'event_ids', ...Object.keys(VARIANTS)]) await client.command({ query: `OPTIMIZE TABLE tally.${t} FINAL` })
+for (const t of ['events', 'event_ids', ...Object.keys(VARIANTS).map((n) => `ids_${n}`)]) await client.command({ query: `OPTIMIZE TABLE tally.${t} FINAL` })
 const lookupSql = (t: string, prewhere = false) =>
   `SELECT DISTINCT site_id AS stored_site, toString(id) AS stored_id FROM tally.${t} ${prewhere ? 'PREWHERE id IN {ids:Array(UUID)} WHERE site_id IN {sites:Array(String)}' : 'WHERE site_id IN {sites:Array(String)} AND id IN {ids:Array(UUID)}'}`
 const params = (pairs: { site: string; id: string }[]) => ({ sites: [...new Set(pairs.map((p) => p.site))], ids: pairs.map((p) => p.id) })
@@ -102,9 +105,10 @@ const lookup = async (sql: string, pairs: { site: string; id: string }[]) => (aw
 
 type Run = (pairs: { site: string; id: string; ts: number }[]) => Promise<number>
 const candidates: [string, Run, string | undefined][] = [
-  ['event_ids: findStoredIds (as migrated)', async (p) => (await findStoredIds(client, 'tally', p, eventKey)).size, lookupSql('event_ids')],
-  ['event_ids with PREWHERE id', (p) => lookup(lookupSql('event_ids', true), p), lookupSql('event_ids', true)],
-  ...Object.keys(VARIANTS).map((t): [string, Run, string] => [t, (p) => lookup(lookupSql(t), p), lookupSql(t)]),
+  ['findStoredIds: event_ids (id_g256), PREWHERE id', async (p) => (await findStoredIds(client, 'tally', p, eventKey)).size, lookupSql('event_ids', true)],
+  ['event_ids without PREWHERE', (p) => lookup(lookupSql('event_ids'), p), lookupSql('event_ids')],
+  ['site_monthly_g8192 with PREWHERE id', (p) => lookup(lookupSql('ids_site_monthly_g8192', true), p), lookupSql('ids_site_monthly_g8192', true)],
+  ...Object.keys(VARIANTS).map((t): [string, Run, string] => [t, (p) => lookup(lookupSql(`ids_${t}`), p), lookupSql(`ids_${t}`)]),
   ['events, ts ±7 days, bloom (before step 4)', (p) => oldLookup(client, p), undefined],
 ]
 // A small batch shows how the cost grows with the table: 500 ids in 2 M rows touch as
@@ -120,7 +124,9 @@ const found = new Map<string, number>()
 for (let r = 0; r < REPEATS; r++) {
   for (const [kind, make] of Object.entries(kinds)) {
     const pairs = await make(r)
-    for (const [name, run] of candidates) {
+    // Rotated each repeat, so no candidate always runs first (right after the batch query).
+    for (let c = 0; c < candidates.length; c++) {
+      const [name, run] = candidates[(c + r) % candidates.length]!
       const key = `${kind}|${name}`
       let n = 0
       const ms = await timed(async () => (n = await run(pairs)))
@@ -140,13 +146,14 @@ for (const [kind, make] of Object.entries(kinds)) {
   for (const [name, , sql] of candidates) {
     const xs = samples.get(`${kind}|${name}`)!
     const est = sql ? `   ${await estimate(sql, sample)}` : ''
-    console.log(`  ${name.padEnd(44)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p99 ${pct(xs, 99).toFixed(1).padStart(6)} ms   found ${found.get(`${kind}|${name}`)}${est}`)
+    console.log(`  ${name.padEnd(48)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p99 ${pct(xs, 99).toFixed(1).padStart(6)} ms   found ${found.get(`${kind}|${name}`)}${est}`)
   }
 }
 const stats = await rows<{ t: string; rows: string; bytes: string; parts: string }>(
   `SELECT table AS t, sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS bytes, count() AS parts FROM system.parts WHERE database = 'tally' AND active AND (table IN ('events', 'event_ids') OR table LIKE 'ids_%') GROUP BY table ORDER BY table`,
 )
-console.log(Object.entries(VARIANTS).map(([t, layout]) => `  ${t}: ORDER BY ${orderBy(t)} ${layout || '(no partitions, granularity 8192)'}${t.endsWith('_bf') ? ', bloom_filter(0.001) on id' : ''}`).join('\n'))
+console.log(`layouts:\n  id_g256 (event_ids, 006): ORDER BY (id, site_id), granularity 256`)
+for (const [t, v] of Object.entries(VARIANTS)) console.log(`  ${t}: ${describeLayout(v)}`)
 for (const s of stats) console.log(`  ${s.t}: ${Number(s.rows).toLocaleString('en-US')} rows, ${s.parts} parts, ${s.bytes} on disk`)
 await client.command({ query: 'CREATE TABLE tally.event_ids_backfill AS tally.event_ids' })
 const backfillMs = await timed(() => client.command({ query: 'INSERT INTO tally.event_ids_backfill SELECT site_id, id, ts FROM tally.events' }))
