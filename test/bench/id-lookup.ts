@@ -1,8 +1,8 @@
 // The writer's idempotency lookup with 10 M stored events, on the embedded engine:
-// findStoredIds (event_ids by primary key, (site_id, id) IN tuples, no time range)
+// findStoredIds (event_ids by primary key, PREWHERE id IN … WHERE site_id IN …, no time range)
 // against the lookup it replaced (events, site IN … AND ts within ±7 days AND id IN …,
-// bloom filter on id), for batches of 5,000 (site, id) pairs, half of them stored.
-// Also the cost of 006's backfill. Prints figures; asserts nothing.
+// bloom filter on id) and against other layouts of event_ids, for batches of 5,000 and
+// 500 (site, id) pairs. Also the cost of 006's backfill. Prints figures; asserts nothing.
 //   node --import tsx test/bench/id-lookup.ts [events=10000000] [repeats=30]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -35,7 +35,7 @@ const insertMs = await timed(() =>
   client.command({
     query: `INSERT INTO tally.events (site_id, ts, received_at, id, type, name, visitor_id, session_id, url, path, is_bot, source)
             SELECT concat('site-', toString(number % ${SITES})) AS site_id,
-                   fromUnixTimestamp64Milli(toInt64({now:Int64} - if(number % 10 = 0, number % ${DAY}, (number * 7919) % (365 * ${DAY})))) AS ts,
+                   fromUnixTimestamp64Milli(toInt64({now:Int64} - if(number % 10 = 0, number % ${DAY}, cityHash64(number) % (365 * ${DAY})))) AS ts,
                    ts, generateUUIDv4(number), 'pageview', 'pageview', concat('v', toString(number % 100000)), concat('s', toString(number % 300000)),
                    'https://shop.example/', '/', 0, 'browser'
             FROM numbers({n:UInt64})`,
@@ -70,21 +70,91 @@ async function oldLookup(c: ClickHouseClient, pairs: { site: string; id: string;
   return (await result.json()).length
 }
 
-const samples = { new: [] as number[], old: [] as number[] }
-let found = { new: 0, old: 0 }
+// The options for event_ids' layout, each a copy of event_ids measured in the same run
+// as event_ids itself (006: ORDER BY (id, site_id), no partitions, 256-row granules).
+// 5,000 random ids touch nearly every granule of a table ordered by (site_id, id) with
+// 8,192-row granules, and a monthly partition repeats that in every month (the first
+// layout of 006, `site_monthly_g8192`); so: finer granules, no partitions, the id first
+// in the key, a bloom filter skip index on id, PREWHERE. Every table is merged first
+// (OPTIMIZE FINAL), as a long-running one would be; EXPLAIN ESTIMATE shows the rows each
+// lookup reads.
+const VARIANTS: Record<string, { key: string; monthly: boolean; granularity: number; bloom?: boolean }> = {
+  site_monthly_g8192: { key: '(site_id, id)', monthly: true, granularity: 8192 },
+  site_monthly_g256: { key: '(site_id, id)', monthly: true, granularity: 256 },
+  site_monthly_g8192_bf: { key: '(site_id, id)', monthly: true, granularity: 8192, bloom: true },
+  site_g8192: { key: '(site_id, id)', monthly: false, granularity: 8192 },
+  site_g1024: { key: '(site_id, id)', monthly: false, granularity: 1024 },
+  site_g256: { key: '(site_id, id)', monthly: false, granularity: 256 },
+  id_g1024: { key: '(id, site_id)', monthly: false, granularity: 1024 },
+}
+const describeLayout = (v: (typeof VARIANTS)[string]) =>
+  `ORDER BY ${v.key}${v.monthly ? ', monthly partitions' : ''}, granularity ${v.granularity}${v.bloom ? ', bloom_filter(0.001) on id' : ''}`
+for (const [name, v] of Object.entries(VARIANTS)) {
+  const index = v.bloom ? ', INDEX idx_id id TYPE bloom_filter(0.001) GRANULARITY 1' : ''
+  await client.command({
+    query: `CREATE TABLE tally.ids_${name} (site_id LowCardinality(String), id UUID, ts DateTime64(3, 'UTC')${index}) ENGINE = ReplacingMergeTree
+            ${v.monthly ? 'PARTITION BY toYYYYMM(ts)' : ''} ORDER BY ${v.key} SETTINGS index_granularity = ${v.granularity}`,
+  })
+  await client.command({ query: `INSERT INTO tally.ids_${name} SELECT site_id, id, ts FROM tally.event_ids`, clickhouse_settings: { max_insert_threads: '2' } })
+}
+for (const t of ['events', 'event_ids', ...Object.keys(VARIANTS).map((n) => `ids_${n}`)]) await client.command({ query: `OPTIMIZE TABLE tally.${t} FINAL` })
+const lookupSql = (t: string, prewhere = false) =>
+  `SELECT DISTINCT site_id AS stored_site, toString(id) AS stored_id FROM tally.${t} ${prewhere ? 'PREWHERE id IN {ids:Array(UUID)} WHERE site_id IN {sites:Array(String)}' : 'WHERE site_id IN {sites:Array(String)} AND id IN {ids:Array(UUID)}'}`
+const params = (pairs: { site: string; id: string }[]) => ({ sites: [...new Set(pairs.map((p) => p.site))], ids: pairs.map((p) => p.id) })
+const lookup = async (sql: string, pairs: { site: string; id: string }[]) => (await rows(sql, params(pairs))).length
+
+type Run = (pairs: { site: string; id: string; ts: number }[]) => Promise<number>
+const candidates: [string, Run, string | undefined][] = [
+  ['findStoredIds: event_ids (id_g256), PREWHERE id', async (p) => (await findStoredIds(client, 'tally', p, eventKey)).size, lookupSql('event_ids', true)],
+  ['event_ids without PREWHERE', (p) => lookup(lookupSql('event_ids'), p), lookupSql('event_ids')],
+  ['site_monthly_g8192 with PREWHERE id', (p) => lookup(lookupSql('ids_site_monthly_g8192', true), p), lookupSql('ids_site_monthly_g8192', true)],
+  ...Object.keys(VARIANTS).map((t): [string, Run, string] => [t, (p) => lookup(lookupSql(`ids_${t}`), p), lookupSql(`ids_${t}`)]),
+  ['events, ts ±7 days, bloom (before step 4)', (p) => oldLookup(client, p), undefined],
+]
+// A small batch shows how the cost grows with the table: 500 ids in 2 M rows touch as
+// large a share of granules as 5,000 would in 20 M.
+const SMALL = BATCH / 10
+const kinds: Record<string, (seed: number) => Promise<{ site: string; id: string; ts: number }[]>> = {
+  [`${BATCH} pairs, a retry (half stored)`]: (seed) => batch(seed),
+  [`${BATCH} pairs, a first send (none stored)`]: async (seed) => (await batch(seed)).map((p) => ({ ...p, id: crypto.randomUUID() })),
+  [`${SMALL} pairs, a retry (half stored)`]: async (seed) => (await batch(seed)).filter((_, i) => i % (BATCH / 2) < SMALL / 2),
+}
+const samples = new Map<string, number[]>()
+const found = new Map<string, number>()
 for (let r = 0; r < REPEATS; r++) {
-  const pairs = await batch(r)
-  samples.new.push(await timed(async () => (found.new = (await findStoredIds(client, 'tally', pairs, eventKey)).size)))
-  samples.old.push(await timed(async () => (found.old = await oldLookup(client, pairs))))
+  for (const [kind, make] of Object.entries(kinds)) {
+    const pairs = await make(r)
+    // Rotated each repeat, so no candidate always runs first (right after the batch query).
+    for (let c = 0; c < candidates.length; c++) {
+      const [name, run] = candidates[(c + r) % candidates.length]!
+      const key = `${kind}|${name}`
+      let n = 0
+      const ms = await timed(async () => (n = await run(pairs)))
+      samples.set(key, [...(samples.get(key) ?? []), ms])
+      found.set(key, n)
+    }
+  }
 }
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
-const stats = await rows<{ t: string; rows: string; bytes: string }>(
-  `SELECT table AS t, sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS bytes FROM system.parts WHERE database = 'tally' AND active AND table IN ('events', 'event_ids') GROUP BY table`,
+const estimate = async (sql: string, pairs: { site: string; id: string }[]) => {
+  const [e] = await rows<{ rows: string; marks: string }>(`EXPLAIN ESTIMATE ${sql}`, params(pairs))
+  return e ? `reads ~${Number(e.rows).toLocaleString('en-US')} rows` : ''
+}
+for (const [kind, make] of Object.entries(kinds)) {
+  console.log(`lookup of ${kind}, ${REPEATS} repeats:`)
+  const sample = await make(REPEATS)
+  for (const [name, , sql] of candidates) {
+    const xs = samples.get(`${kind}|${name}`)!
+    const est = sql ? `   ${await estimate(sql, sample)}` : ''
+    console.log(`  ${name.padEnd(48)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p99 ${pct(xs, 99).toFixed(1).padStart(6)} ms   found ${found.get(`${kind}|${name}`)}${est}`)
+  }
+}
+const stats = await rows<{ t: string; rows: string; bytes: string; parts: string }>(
+  `SELECT table AS t, sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS bytes, count() AS parts FROM system.parts WHERE database = 'tally' AND active AND (table IN ('events', 'event_ids') OR table LIKE 'ids_%') GROUP BY table ORDER BY table`,
 )
-console.log(`lookup of ${BATCH.toLocaleString('en-US')} (site, id) pairs (${BATCH / 2} stored), ${REPEATS} repeats:`)
-console.log(`  event_ids by primary key (now):      p50 ${pct(samples.new, 50).toFixed(1)} ms   p99 ${pct(samples.new, 99).toFixed(1)} ms   found ${found.new}`)
-console.log(`  events, ts ±7 days, bloom (before):  p50 ${pct(samples.old, 50).toFixed(1)} ms   p99 ${pct(samples.old, 99).toFixed(1)} ms   found ${found.old}`)
-for (const s of stats) console.log(`  ${s.t}: ${Number(s.rows).toLocaleString('en-US')} rows, ${s.bytes} on disk`)
+console.log(`layouts:\n  id_g256 (event_ids, 006): ORDER BY (id, site_id), granularity 256`)
+for (const [t, v] of Object.entries(VARIANTS)) console.log(`  ${t}: ${describeLayout(v)}`)
+for (const s of stats) console.log(`  ${s.t}: ${Number(s.rows).toLocaleString('en-US')} rows, ${s.parts} parts, ${s.bytes} on disk`)
 await client.command({ query: 'CREATE TABLE tally.event_ids_backfill AS tally.event_ids' })
 const backfillMs = await timed(() => client.command({ query: 'INSERT INTO tally.event_ids_backfill SELECT site_id, id, ts FROM tally.events' }))
 console.log(`006 backfill of ${EVENTS.toLocaleString('en-US')} events: ${(backfillMs / 1000).toFixed(1)} s`)
