@@ -4,6 +4,7 @@ import { batchRoute, type BatchRouteDeps } from './batch-route.js'
 import { mountOpsRoutes, type OpsDeps } from './ops-routes.js'
 import { sqlRoute } from './sql-route.js'
 import { mountDashboard } from '../dashboard/route.js'
+import type { ShareLookup } from '../dashboard/access.js'
 import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
 import { errorResponse, RequestError } from './errors.js'
 
@@ -11,6 +12,8 @@ export interface AppDeps extends BatchRouteDeps, OpsDeps {
   adminToken?: string
   /** Lets the dashboard read its fixed queries, and nothing else. */
   dashboardToken?: string
+  /** Share links of the dashboard (one site each). */
+  shares?: ShareLookup
   /** The script-tag build, served at /tally.js when it has been built. */
   trackerPath?: string
 }
@@ -27,7 +30,7 @@ export function createApp(deps: AppDeps): Hono {
   app.post('/v1/batch', batchRoute(deps))
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
-  if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()], (id) => deps.sites.get(id)?.hosts ?? [])
+  if (dashboardTokens.length > 0) mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: deps.shares })
   mountOpsRoutes(app, deps)
 
   let tracker: string | undefined // read once, on the first request after it was built

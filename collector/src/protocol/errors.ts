@@ -36,6 +36,10 @@ export const REQUEST_ERROR_CODES = [
   /** `/v1/sql` is off (server mode without a read-only SQL user). */
   'ERR_SQL_DISABLED',
   'ERR_INTERNAL',
+  /** A dashboard parameter (site, dates, time zone, filter) is malformed or out of range. */
+  'ERR_DASHBOARD_PARAM',
+  /** A share link asked for a site other than its own. */
+  'ERR_SITE_FORBIDDEN',
 ] as const
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]
 
