@@ -35,7 +35,7 @@ function drawDay(d: ScreenData): void {
       cursor: { show: false },
       scales: { x: { time: true }, rev: { range: (_u, _a, max) => [0, max > 0 ? max * 1.1 : 1] }, vis: { range: (_u, _a, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
-        { ...axis, size: innerHeight * 0.045 },
+        { ...axis, size: innerHeight * 0.045, values: (_u, splits) => splits.map((v) => new Intl.DateTimeFormat(navigator.language, { timeZone: d.tz, hour: 'numeric' }).format(new Date(v * 1000))) },
         { ...axis, scale: 'rev', size: innerWidth * 0.04, values: (_u, s) => s.map((v) => formatCompact(v)) },
         { ...axis, scale: 'vis', side: 1, size: innerWidth * 0.035, grid: { show: false }, values: (_u, s) => s.map((v) => formatCompact(v)) },
       ],

@@ -19,7 +19,7 @@ const $ = (id: string) => document.getElementById(id)!
 export function renderScreen(d: ScreenData): void {
   const money = d.revenue_totals[0]
   const currency = money?.currency ?? ''
-  const set = (id: string, text: string) => ($(id).querySelector('.v')!.textContent = text)
+  const set = (id: string, text: string) => fit($(id).querySelector<HTMLElement>('.v')!, text)
   set('c-revenue', money ? formatMoney(money.revenue, currency) : '–')
   set('c-orders', formatInt(money?.orders ?? 0))
   set('c-visitors', formatInt(d.totals[0]?.visitors ?? 0))
@@ -33,7 +33,7 @@ export function renderScreen(d: ScreenData): void {
     ...d.ticker.slice(0, 6).map((t) => {
       const li = document.createElement('li')
       const delta = Number(t.revenue_delta)
-      const time = new Intl.DateTimeFormat(navigator.language, { timeZone: d.tz, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(Number(t.at)))
+      const time = new Intl.DateTimeFormat(navigator.language, { timeZone: d.tz, hour: '2-digit', minute: '2-digit' }).format(new Date(Number(t.at)))
       const sign = delta > 0 ? '+' : ''
       const orders = Number(t.orders_delta)
       li.innerHTML = '<span></span><span></span><span></span>'
@@ -63,4 +63,16 @@ function ranking(list: HTMLElement, rows: { name: string; money: string; sub: st
       return li
     }),
   )
+}
+
+/** Shows `text` as large as its box allows: shrinks the font until nothing is cut off. */
+function fit(el: HTMLElement, text: string): void {
+  el.textContent = text
+  el.style.fontSize = ''
+  let size = parseFloat(getComputedStyle(el).fontSize)
+  const floor = innerHeight * 0.035
+  while (el.scrollWidth > el.clientWidth && size > floor) {
+    size *= 0.92
+    el.style.fontSize = `${size}px`
+  }
 }
