@@ -1,4 +1,4 @@
-// Builds the SDKs (`npm run build`) unless their dist/ is newer than every input, so a
+// Builds the SDKs and the dashboard's bundles (`npm run build`) unless their dist/ is newer than every input, so a
 // second `npm start` starts in seconds instead of rebuilding. `--force` always builds.
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { execSync } from 'node:child_process'
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // sdk-node bundles the browser core and the collector's protocol constants.
-const inputs = ['sdk-browser/src', 'sdk-browser/rollup.config.mjs', 'sdk-browser/package.json', 'sdk-browser/scripts', 'sdk-node/src', 'sdk-node/rollup.config.mjs', 'sdk-node/package.json', 'sdk-node/tsconfig.build.json', 'collector/src/protocol', 'package-lock.json']
-const outputs = ['sdk-browser/dist/tally.js', 'sdk-browser/dist/index.mjs', 'sdk-browser/dist/core.cjs', 'sdk-node/dist/index.mjs', 'sdk-node/dist/index.cjs']
+const inputs = ['sdk-browser/src', 'sdk-browser/rollup.config.mjs', 'sdk-browser/package.json', 'sdk-browser/scripts', 'sdk-node/src', 'sdk-node/rollup.config.mjs', 'sdk-node/package.json', 'sdk-node/tsconfig.build.json', 'collector/src/protocol', 'collector/dashboard/src', 'collector/dashboard/analytics.html', 'collector/dashboard/screen.html', 'collector/scripts/build-dashboard.mjs', 'package-lock.json']
+const outputs = ['sdk-browser/dist/tally.js', 'sdk-browser/dist/index.mjs', 'sdk-browser/dist/core.cjs', 'sdk-node/dist/index.mjs', 'sdk-node/dist/index.cjs', 'collector/dashboard/dist/analytics.js', 'collector/dashboard/dist/screen.js']
 
 /** Newest modification time under a file or folder (0 when absent). */
 function newest(path) {

@@ -16,8 +16,22 @@ export const siteSchema = z.object({
    * host; the page's own host always counts. Default: none besides the page's.
    */
   hosts: z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a site host is a host name, without scheme or port')).optional(),
+  /** The dashboard's default time zone for this site (IANA name, default UTC); a viewer can pick another. */
+  timezone: z
+    .string()
+    .refine(isTimeZone, 'timezone: an IANA time zone such as Europe/Berlin')
+    .optional(),
 })
 export type SiteConfig = z.infer<typeof siteSchema>
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(tz)
+  } catch {
+    return false
+  }
+}
 
 const positiveInt = z.coerce.number().int().positive()
 /** `true`/`false`/`1`/`0` from the environment, or a JSON boolean. */

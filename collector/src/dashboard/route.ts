@@ -1,67 +1,112 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Context, Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
 import type { Storage } from '../storage/client.js'
-import { adminCheck } from '../http/admin-auth.js'
+import type { SiteConfig } from '../config/schema.js'
 import { RequestError, errorResponse } from '../http/errors.js'
 import { siteHostSet } from '../enrich/referrer.js'
-import { DASHBOARD_QUERIES, type DashboardPanel } from './queries.js'
+import { DashboardAssets } from './assets.js'
+import { allowedSite, dashboardAccess, type ShareLookup } from './access.js'
+import { parseViewParams, queryParams, todayIn } from './params.js'
+import { analyticsPanels, runPanels } from './panels.js'
+import { screenPanels } from './screen-panels.js'
+import { ScreenFeeds } from './screen-feed.js'
 
-const PAGE_PATH = join(fileURLToPath(import.meta.url), '..', '..', '..', 'dashboard', 'index.html')
-const RANGES = new Set([1, 7, 30, 90])
+export interface DashboardDeps {
+  storage: Storage
+  /** The dashboard token and the admin token: every site. */
+  tokens: string[]
+  sites: ReadonlyMap<string, SiteConfig>
+  /** Share links: one site each, revocable. */
+  shares?: ShareLookup
+  feeds?: ScreenFeeds
+}
+
+const PAGE_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' }
 
 /**
- * The live dashboard: `GET /dashboard` (the page) and `GET /v1/dashboard?site=&days=`
- * (every panel's numbers in one answer, from the rollups). Guarded by the dashboard
- * token (which can run only these fixed queries) or the admin token.
+ * The analytics page (`/dashboard`), the big screen (`/dashboard/screen`), their bundles,
+ * and their data: `GET /v1/dashboard` (every panel of a view), `GET /v1/dashboard/screen`
+ * (today's screen) and `GET /v1/dashboard/stream` (the screen as server-sent events).
  */
-export function mountDashboard(
-  app: Hono,
-  storage: Storage,
-  tokens: string[],
-  siteIds: string[],
-  /** A site's own hosts (site config `hosts`), left out of its sources. */
-  hostsOf: (site: string) => readonly string[] = () => [],
-): void {
-  const checks = tokens.map(adminCheck)
-  const requireAdmin = (authorization: string | undefined) => {
-    const errors = checks.map((check) => {
-      try {
-        check(authorization)
-        return undefined
-      } catch (err) {
-        return err
-      }
-    })
-    if (errors.every((e) => e !== undefined)) throw errors[0]
+export function mountDashboard(app: Hono, deps: DashboardDeps): void {
+  const siteIds = [...deps.sites.keys()]
+  const access = dashboardAccess(deps.tokens, deps.shares ?? (async () => undefined))
+  const assets = new DashboardAssets()
+  const feeds = deps.feeds ?? new ScreenFeeds()
+  const db = deps.storage.database
+  const timeZoneOf = (site: string) => deps.sites.get(site)?.timezone ?? 'UTC'
+
+  const page = (name: 'analytics' | 'screen') => (c: Context) => {
+    const html = assets.page(name)
+    if (!html) return errorResponse(c, new RequestError(503, 'ERR_NOT_FOUND', 'the dashboard is not built; run npm run build'))
+    return c.body(html, 200, PAGE_HEADERS)
   }
-  const page = readFileSync(PAGE_PATH)
-
-  app.get('/dashboard', (c) => c.body(page, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' }))
-
-  app.get('/v1/dashboard', async (c: Context) => {
-    try {
-      requireAdmin(c.req.header('authorization'))
-      const site = c.req.query('site') || siteIds[0]!
-      const days = Number(c.req.query('days') ?? 1)
-      if (!siteIds.includes(site)) throw new RequestError(400, 'ERR_QUERY', `unknown site ${site}`)
-      if (!RANGES.has(days)) throw new RequestError(400, 'ERR_QUERY', `days must be one of ${[...RANGES].join(', ')}`)
-      const panels = Object.keys(DASHBOARD_QUERIES) as DashboardPanel[]
-      const results = await Promise.all(
-        panels.map(async (panel) => {
-          const result = await storage.readClient.query({
-            query: DASHBOARD_QUERIES[panel](storage.database),
-            query_params: { site, days, hosts: [...siteHostSet(hostsOf(site))] },
-            format: 'JSONEachRow',
-          })
-          return [panel, await result.json()] as const
-        }),
-      )
-      return c.json({ site, sites: siteIds, days, generated_at: new Date().toISOString(), ...Object.fromEntries(results) })
-    } catch (err) {
-      if (err instanceof RequestError) return errorResponse(c, err)
-      return c.json({ error: { code: 'ERR_QUERY', message: err instanceof Error ? err.message : String(err) } }, 500)
-    }
+  app.get('/dashboard', page('analytics'))
+  app.get('/dashboard/screen', page('screen'))
+  app.get('/dashboard/assets/:name', (c) => {
+    const asset = assets.asset(c.req.param('name'))
+    if (!asset) return errorResponse(c, new RequestError(404, 'ERR_NOT_FOUND', 'no such dashboard asset'))
+    const cache = c.req.query('v') === asset.hash ? 'public, max-age=31536000, immutable' : 'no-cache'
+    return c.body(new Uint8Array(asset.body), 200, { 'Content-Type': asset.type, 'Cache-Control': cache, ETag: `"${asset.hash}"` })
   })
+
+  app.get('/v1/dashboard', (c) =>
+    answer(c, async () => {
+      const who = await access(c.req.header('authorization'))
+      const query = new URL(c.req.url).searchParams
+      const site = allowedSite(who, query.get('site') ?? undefined, siteIds)
+      const view = parseViewParams(query, site, timeZoneOf(site))
+      const hosts = [...siteHostSet(deps.sites.get(site)?.hosts ?? [])]
+      const { panels, reads } = await runPanels(deps.storage.readClient, db, analyticsPanels(view.eventFiltered), queryParams(view, hosts))
+      const sites = who.all ? siteIds : [site]
+      return { ...view, sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })), reads, generated_at: new Date().toISOString(), ...panels }
+    }),
+  )
+
+  const readScreen = (site: string, tz: string) => async () => {
+    const view = parseViewParams(new URLSearchParams({ tz }), site, tz)
+    const { panels } = await runPanels(deps.storage.readClient, db, screenPanels(), queryParams(view, []))
+    return { site, tz, day: todayIn(tz), ...panels }
+  }
+  const screenTarget = async (c: Context) => {
+    const who = await access(c.req.header('authorization'))
+    const site = allowedSite(who, c.req.query('site'), siteIds)
+    const tz = parseViewParams(new URLSearchParams({ tz: c.req.query('tz') ?? '' }), site, timeZoneOf(site)).tz
+    return { site, tz }
+  }
+  app.get('/v1/dashboard/screen', (c) =>
+    answer(c, async () => {
+      const { site, tz } = await screenTarget(c)
+      return readScreen(site, tz)()
+    }),
+  )
+  app.get('/v1/dashboard/stream', async (c) => {
+    let target: { site: string; tz: string }
+    try {
+      target = await screenTarget(c)
+    } catch (err) {
+      return errorResponse(c, err instanceof RequestError ? err : new RequestError(500, 'ERR_INTERNAL', String(err)))
+    }
+    c.header('Cache-Control', 'no-store')
+    return streamSSE(c, async (stream) => {
+      const closed = new Promise<void>((resolve) => stream.onAbort(resolve))
+      const unsubscribe = feeds.subscribe(`${target.site}\u0000${target.tz}`, readScreen(target.site, target.tz), (json) => {
+        void stream.writeSSE({ event: 'screen', data: json })
+      })
+      // A comment line now and then keeps proxies from closing an idle stream.
+      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), 15_000)
+      await closed
+      clearInterval(keepAlive)
+      unsubscribe()
+    })
+  })
+}
+
+async function answer(c: Context, work: () => Promise<unknown>): Promise<Response> {
+  try {
+    return c.json(await work(), 200, { 'Cache-Control': 'no-store' })
+  } catch (err) {
+    if (err instanceof RequestError) return errorResponse(c, err)
+    return c.json({ error: { code: 'ERR_QUERY', message: err instanceof Error ? err.message : String(err) } }, 500)
+  }
 }

@@ -6,6 +6,7 @@ import { sqlRoute } from './sql-route.js'
 import { ordersReconcileRoute } from './orders-reconcile-route.js'
 import type { OrdersRuntime } from '../orders/start-orders.js'
 import { mountDashboard } from '../dashboard/route.js'
+import type { ShareLookup } from '../dashboard/access.js'
 import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
 import { errorResponse, RequestError } from './errors.js'
 
@@ -15,6 +16,8 @@ export interface AppDeps extends BatchRouteDeps, OpsDeps {
   dashboardToken?: string
   /** The orders' reconciliation, behind the admin token. */
   reconcileOrders?: OrdersRuntime['reconcile']
+  /** Share links of the dashboard (one site each). */
+  shares?: ShareLookup
   /** The script-tag build, served at /tally.js when it has been built. */
   trackerPath?: string
 }
@@ -32,7 +35,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
   if (deps.adminToken && deps.reconcileOrders) app.post('/v1/admin/orders/reconcile', ordersReconcileRoute(deps.reconcileOrders, deps.adminToken, deps.isDraining))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
-  if (dashboardTokens.length > 0) mountDashboard(app, deps.storage, dashboardTokens, [...deps.sites.keys()], (id) => deps.sites.get(id)?.hosts ?? [])
+  if (dashboardTokens.length > 0) mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: deps.shares })
   mountOpsRoutes(app, deps)
 
   let tracker: string | undefined // read once, on the first request after it was built

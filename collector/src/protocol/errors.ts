@@ -40,6 +40,10 @@ export const REQUEST_ERROR_CODES = [
   'ERR_PARAM_INVALID',
   /** An order repair asked of a collector that does not apply orders (it does not hold the applier lease). */
   'ERR_NOT_APPLIER',
+  /** A dashboard parameter (site, dates, time zone, filter) is malformed or out of range. */
+  'ERR_DASHBOARD_PARAM',
+  /** A share link asked for a site other than its own. */
+  'ERR_SITE_FORBIDDEN',
 ] as const
 export type RequestErrorCode = (typeof REQUEST_ERROR_CODES)[number]
 

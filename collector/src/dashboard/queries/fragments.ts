@@ -1,0 +1,52 @@
+/**
+ * SQL fragments shared by the dashboard's queries. Every value is a ClickHouse-typed
+ * parameter; a fragment is fixed text, never built from input.
+ *
+ * Parameters of every panel query:
+ *   {site:String} {tz:String} {from:Date} {to:Date} (inclusive, days in `tz`)
+ *   {prev_from:Date} {prev_to:Date} (the period of the same length just before)
+ * Hourly rollups are grouped in `tz` (exact for whole-hour offsets); daily rollups are
+ * UTC days `from`…`to` (a day-grained breakdown cannot be cut at another midnight).
+ */
+
+/** `hour` of an hourly rollup inside the chosen days in `tz`. */
+export const IN_RANGE_HOURS = `hour >= toDateTime({from:Date}, {tz:String}) AND hour < toDateTime({to:Date} + 1, {tz:String})`
+
+/** `hour` inside the current or the previous period. */
+export const IN_BOTH_PERIODS_HOURS = `hour >= toDateTime({prev_from:Date}, {tz:String}) AND hour < toDateTime({to:Date} + 1, {tz:String})`
+export const IS_CURRENT_HOUR = `hour >= toDateTime({from:Date}, {tz:String})`
+
+/** `day` of a daily rollup (UTC days). */
+export const IN_RANGE_DAYS = `day BETWEEN {from:Date} AND {to:Date}`
+
+/** Raw events inside the chosen days in `tz` (exact for any offset). */
+export const IN_RANGE_EVENTS = `site_id = {site:String} AND ts >= toDateTime({from:Date}, {tz:String}) AND ts < toDateTime({to:Date} + 1, {tz:String}) AND is_bot = 0`
+export const IN_BOTH_PERIODS_EVENTS = `site_id = {site:String} AND ts >= toDateTime({prev_from:Date}, {tz:String}) AND ts < toDateTime({to:Date} + 1, {tz:String}) AND is_bot = 0`
+export const IS_CURRENT_EVENT = `ts >= toDateTime({from:Date}, {tz:String})`
+
+/**
+ * The event filters of a filtered view: each `{f_x:Array(String)}` is empty (no filter)
+ * or the values to keep. `f_event` keeps the visitors who sent that custom event in
+ * the range (a goal filter), so page panels still show pages.
+ */
+export const EVENT_FILTERS = (db: string) => `
+      AND (empty({f_page:Array(String)}) OR path IN {f_page:Array(String)})
+      AND (empty({f_channel:Array(String)}) OR channel IN {f_channel:Array(String)})
+      AND (empty({f_referrer:Array(String)}) OR referrer_host IN {f_referrer:Array(String)})
+      AND (empty({f_utm_source:Array(String)}) OR utm_source IN {f_utm_source:Array(String)})
+      AND (empty({f_utm_medium:Array(String)}) OR utm_medium IN {f_utm_medium:Array(String)})
+      AND (empty({f_utm_campaign:Array(String)}) OR utm_campaign IN {f_utm_campaign:Array(String)})
+      AND (empty({f_country:Array(String)}) OR country IN {f_country:Array(String)})
+      AND (empty({f_region:Array(String)}) OR region IN {f_region:Array(String)})
+      AND (empty({f_browser:Array(String)}) OR browser IN {f_browser:Array(String)})
+      AND (empty({f_os:Array(String)}) OR os IN {f_os:Array(String)})
+      AND (empty({f_device:Array(String)}) OR device_type IN {f_device:Array(String)})
+      AND (empty({f_event:Array(String)}) OR visitor_id IN (
+            SELECT visitor_id FROM ${db}.events
+            WHERE ${IN_RANGE_EVENTS} AND type = 'track' AND name IN {f_event:Array(String)}))`
+
+/** Revenue rollups filtered by province and cabinet (orders have no visitor to filter by). */
+export const ORDER_FILTERS = `
+      AND (empty({f_province:Array(String)}) OR province IN {f_province:Array(String)})`
+export const CABINET_FILTER = `
+      AND (empty({f_cabinet:Array(String)}) OR cabinet IN {f_cabinet:Array(String)})`

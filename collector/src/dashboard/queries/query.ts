@@ -1,0 +1,8 @@
+/** One dashboard question: fixed SQL text over ClickHouse-typed parameters. */
+export interface DashboardQuery {
+  /** What it answers, and the key of its rows in the API's answer. */
+  readonly name: string
+  /** `rollups` (unfiltered panels) or `events` (filtered views, live visitors). */
+  readonly reads: 'rollups' | 'events' | 'ledger'
+  sql(db: string): string
+}

@@ -1,0 +1,89 @@
+// The dashboard's queries over generated data on the embedded engine: 10 M events made
+// in the engine (every view fills its rollup, as in production) over 30 days for one
+// site, plus 200 k order ledger rows. Times each panel of the analytics page, unfiltered
+// (rollups) and filtered (raw events), for today and for 30 days, and the whole page
+// (all panels at once, as the route runs them). Prints p50/p99; asserts nothing.
+//   node --import tsx test/bench/dashboard-queries.ts [events=10000000] [repeats=20]
+import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createChdbConnection } from 'chdb/connection'
+import { migrate } from '../../collector/src/storage/migrate.js'
+import { analyticsPanels, type PanelPlan } from '../../collector/src/dashboard/panels.js'
+import { parseViewParams, queryParams } from '../../collector/src/dashboard/params.js'
+
+const EVENTS = Number(process.argv[2] ?? 10_000_000)
+const REPEATS = Number(process.argv[3] ?? 20)
+const DAY = 86_400_000
+const dir = mkdtempSync(join(tmpdir(), 'tally-dash-bench-'))
+const open = () => createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0])
+const client = open()
+await migrate(client, 'tally')
+const now = Date.now()
+const t0 = performance.now()
+await client.command({
+  query: `INSERT INTO tally.events (site_id, ts, received_at, id, type, name, visitor_id, session_id, url, hostname, path, referrer_host, channel,
+            utm_source, utm_medium, utm_campaign, browser, os, device_type, country, region, is_bot, source)
+          SELECT 'bench', fromUnixTimestamp64Milli(toInt64({now:Int64} - (number * 7919) % (30 * ${DAY}))) AS ts, ts, generateUUIDv4(number),
+                 if(number % 20 = 0, 'track', 'pageview'), if(number % 20 = 0, ['signup', 'download', 'add_to_cart'][number % 3 + 1], 'pageview'),
+                 concat('v', toString(number % 500000)), concat('s', toString(intDiv(number, 4) % 2000000)),
+                 'https://shop.example/', 'shop.example', concat('/p', toString(number % 200)),
+                 ['', 'google.com', 'news.ycombinator.com', 'chatgpt.com', 'weibo.com'][number % 5 + 1],
+                 ['direct', 'search', 'referral', 'ai', 'social'][number % 5 + 1],
+                 ['', 'newsletter', 'google'][number % 3 + 1], ['', 'email', 'cpc'][number % 3 + 1], ['', 'spring', 'brand'][number % 3 + 1],
+                 ['Chrome', 'Safari', 'Firefox', 'Edge'][number % 4 + 1], ['Windows', 'iOS', 'macOS', 'Android', 'Linux'][number % 5 + 1],
+                 ['desktop', 'mobile', 'tablet'][number % 3 + 1], ['CN', 'US', 'DE', 'GB', 'FR', 'JP'][number % 6 + 1], ['', 'Guangdong', 'Bavaria'][number % 3 + 1],
+                 0, 'browser'
+          FROM numbers({n:UInt64})`,
+  query_params: { now, n: EVENTS },
+  clickhouse_settings: { max_insert_threads: '2' },
+})
+await client.command({
+  query: `INSERT INTO tally.order_ledger (site_id, order_id, version, sign, status, province, cabinet, started_at, currency, amount, orders, revenue, refunded, event_id, received_at, source_inserted_at)
+          SELECT 'bench', toString(number), 1, 1, 'completed', ['Guangdong', 'Zhejiang', 'Beijing', 'Sichuan', 'Shanghai'][number % 5 + 1],
+                 concat('cab-', toString(number % 2000)), fromUnixTimestamp64Milli(toInt64({now:Int64} - (number * 7919) % (30 * ${DAY}))),
+                 'CNY', toDecimal128(number % 100 + 0.5, 4), 1, toDecimal128(number % 100 + 0.5, 4), 0, generateUUIDv4(number), now64(3), now64(6)
+          FROM numbers(200000)`,
+  query_params: { now },
+})
+console.log(`generated ${EVENTS.toLocaleString('en-US')} events and 200,000 orders in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+await client.command({ query: 'OPTIMIZE TABLE tally.traffic_hourly FINAL' }).catch(() => {})
+
+const reader = open()
+await reader.command({ query: 'SET readonly = 1' })
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, unknown>) => {
+  const t = performance.now()
+  await (await c.query({ query: plan.query.sql('tally'), query_params: { ...shared, ...plan.params }, format: 'JSONEachRow' })).json()
+  return performance.now() - t
+}
+
+for (const [title, query] of [
+  ['today, unfiltered', 'period=today'],
+  ['30 days, unfiltered', 'period=30d'],
+  ['today, filtered page=/p7', 'period=today&f.page=/p7'],
+  ['30 days, filtered page=/p7', 'period=30d&f.page=/p7'],
+  ['30 days, filtered goal=signup', 'period=30d&f.event=signup'],
+]) {
+  const view = parseViewParams(new URLSearchParams(query), 'bench', 'UTC')
+  const shared = queryParams(view, [])
+  const plans = analyticsPanels(view.eventFiltered)
+  console.log(`\n${title} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
+  for (const plan of plans) {
+    await run(reader, plan, shared) // warm
+    const times: number[] = []
+    for (let i = 0; i < REPEATS; i++) times.push(await run(reader, plan, shared))
+    console.log(`  ${plan.panel.padEnd(16)} ${plan.query.reads.padEnd(8)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
+  }
+  const page: number[] = []
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now()
+    await Promise.all(plans.map((p) => run(reader, p, shared)))
+    page.push(performance.now() - t)
+  }
+  console.log(`  ${'whole page'.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)
+}
+await reader.close()
+await client.close()
+rmSync(dir, { recursive: true, force: true })
