@@ -27,7 +27,8 @@ const logs = () => c.output
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-stuck-clickhouse-'))
-  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD })
+  // /v1/sql (how the test reads what was stored) runs as a read-only user in server mode
+  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: 'reader', readOnlyPassword: 'reader-password' })
   proxy = await startFaultProxy(front.url)
   c = await startCollector({
     sites: [{ id: 'failing', origins: ['*'] }, { id: 'hanging', origins: ['*'] }],
@@ -35,6 +36,8 @@ beforeAll(async () => {
       CLICKHOUSE_URL: proxy.url,
       CLICKHOUSE_USER: USER,
       CLICKHOUSE_PASSWORD: PASSWORD,
+      CLICKHOUSE_SQL_USER: 'reader',
+      CLICKHOUSE_SQL_PASSWORD: 'reader-password',
       CLICKHOUSE_TIMEOUT_MS: '60000',
       TALLY_MAX_BACKOFF_MS: '200',
       TALLY_DRAIN_TIMEOUT_MS: String(DRAIN_MS),
@@ -90,7 +93,8 @@ describe('ClickHouse reachable, its inserts failing or hanging (server mode)', (
       proxy.hangAll() // and from now on nothing answers, pings included
 
       const stopping = Date.now()
-      expect(await c.stop()).toBe(0)
+      const code = await c.stop(); if (code !== 0) console.log("COLLECTOR OUTPUT", c.output.slice(-4000))
+      expect(code).toBe(0)
       const tookMs = Date.now() - stopping
       expect(tookMs).toBeLessThan(DRAIN_MS + 8_000) // the old writer waited for the request timeout (60 s here)
       expect(c.output).toMatch(/spool not fully drained at shutdown; it is replayed on the next start","bytes":[1-9]/)

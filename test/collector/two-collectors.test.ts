@@ -26,9 +26,10 @@ let b: CollectorProcess
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-two-collectors-'))
-  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD })
+  // /v1/sql (how the test reads what was stored) runs as a read-only user in server mode
+  front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD, readOnlyUser: 'reader', readOnlyPassword: 'reader-password' })
   proxy = await startFaultProxy(front.url)
-  const env = { CLICKHOUSE_URL: proxy.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_TIMEOUT_MS: '10000', TALLY_MAX_BACKOFF_MS: '200' }
+  const env = { CLICKHOUSE_URL: proxy.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, CLICKHOUSE_SQL_USER: 'reader', CLICKHOUSE_SQL_PASSWORD: 'reader-password', CLICKHOUSE_TIMEOUT_MS: '10000', TALLY_MAX_BACKOFF_MS: '200' }
   a = await startCollector({ env }) // runs the migrations
   // B seals its segments after 1 s: what is sent to it at once is written in one round.
   b = await startCollector({ env: { ...env, TALLY_FLUSH_INTERVAL_MS: '1000' } })

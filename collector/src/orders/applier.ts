@@ -67,10 +67,22 @@ export class OrdersApplier {
     this.loop = this.run()
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Ends the loop. A round still in flight after `timeoutMs` (ClickHouse hanging) is left
+   * behind: its ledger block is journalled with its token, so the next start replays it
+   * or ClickHouse skips it, and shutdown keeps its deadline.
+   */
+  async stop(timeoutMs = 5_000): Promise<void> {
     this.running = false
     this.wakeUp?.()
-    await this.loop
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)))
+    const ended = await Promise.race([this.loop?.then(() => 'ended' as const), late])
+    clearTimeout(timer)
+    if (ended === 'late') {
+      this.opts.logger.warn('order applier: a round still in flight at shutdown; its journal is replayed on the next start', { timeoutMs })
+      return
+    }
     for (const task of this.tasks.splice(0)) await task(false)
   }
 

@@ -19,7 +19,8 @@ export interface OrdersRuntime {
    */
   reconcile: (options: { repair: boolean }) => Promise<ReconcileReport & { applier: boolean }>
   start: () => void
-  stop: () => Promise<void>
+  /** Stops the applier, waiting at most `timeoutMs` for a round in flight. */
+  stop: (timeoutMs?: number) => Promise<void>
 }
 
 /** The first periodic check comes this soon after start, or at the interval if shorter. */
@@ -75,10 +76,10 @@ export function startOrders(config: Config, deps: { storage: Storage; metrics: M
       applier?.start()
       if (applier && every > 0) timer = setTimeout(periodic, Math.min(every, FIRST_CHECK_MS)).unref()
     },
-    stop: async () => {
+    stop: async (timeoutMs) => {
       stopped = true
       clearTimeout(timer)
-      await applier?.stop()
+      await applier?.stop(timeoutMs)
     },
   }
 }
