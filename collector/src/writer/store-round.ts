@@ -37,13 +37,16 @@ export async function storeRound(ctx: StoreContext, plan: PlannedInsert, rows: C
   for (const row of quarantined) metrics.quarantined(row.reason)
   if (quarantined.length > 0) ctx.logger.warn('events refused by ClickHouse, quarantined in rejected_events', { count: quarantined.length, reason: quarantined[0]!.reason, message: quarantined[0]!.message })
   const lists = [...rows.rejected.map((list, i) => [list, `${plan.token}:rejected:${i}`] as const), [quarantined, `${plan.token}:quarantined`] as const]
-  for (const [list, token] of lists) {
-    if (list.length === 0) continue
-    const lost = await insertIsolating({ rows: list.map(wellFormedRejected), token, insert: (values, t) => insertRejected(ctx, values, t) })
-    // Well-formed text of bounded size should never be refused; if it is, say so and move on.
-    for (const { row, error } of lost) ctx.logger.error('rejected_events refused a row; dropped', { site: row.site_id, reason: row.reason, error: errorMessage(error) })
-    metrics.rejectedRowsDropped += lost.length
-  }
+  for (const [list, token] of lists) await storeRejected(ctx, list, token)
+}
+
+/** Rows into `rejected_events` under `token`; a row the engine still refuses is logged, counted and dropped. */
+export async function storeRejected(ctx: StoreContext, list: RejectedRow[], token: string): Promise<void> {
+  if (list.length === 0) return
+  const lost = await insertIsolating({ rows: list.map(wellFormedRejected), token, insert: (values, t) => insertRejected(ctx, values, t) })
+  // Well-formed text of bounded size should never be refused; if it is, say so and move on.
+  for (const { row, error } of lost) ctx.logger.error('rejected_events refused a row; dropped', { site: row.site_id, reason: row.reason, error: errorMessage(error) })
+  ctx.metrics.rejectedRowsDropped += lost.length
 }
 
 async function insertEvents(ctx: StoreContext, values: EventTuple[], token: string): Promise<void> {

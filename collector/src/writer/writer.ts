@@ -148,7 +148,7 @@ export class Writer {
   /** Events (isolating what the engine refuses), refused rows, then the round's order versions. */
   private async store(plan: PlannedInsert, rows: CollectedRows): Promise<void> {
     await storeRound(this.context(), plan, rows)
-    await insertOrderVersions(this.opts.storage, rows.orders, plan.token)
+    await insertOrderVersions(this.context(), rows.orders, plan.token)
     if (rows.orders.length > 0) this.opts.onOrders?.()
   }
 
