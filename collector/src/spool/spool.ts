@@ -70,6 +70,15 @@ export class Spool {
     this.nextSeq = (this.sealed.at(-1)?.seq ?? 0) + 1
   }
 
+  /**
+   * New segments get numbers above `seq`. A journal that names segments already deleted
+   * (a crash after the insert, before the journal was cleared) must never match new
+   * segments that reuse those numbers.
+   */
+  numberAbove(seq: number): void {
+    this.nextSeq = Math.max(this.nextSeq, seq + 1)
+  }
+
   /** Bytes on disk plus bytes waiting for the next commit round. */
   get bytes(): number {
     return this.sealed.reduce((n, s) => n + s.bytes, 0) + (this.active?.bytes ?? 0) + this.queuedBytes

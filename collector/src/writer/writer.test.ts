@@ -13,6 +13,7 @@ import { Metrics } from '../metrics/metrics.js'
 import { createLogger } from '../logger.js'
 import { makeRows } from '../../../test/support/rows.js'
 import { Writer } from './writer.js'
+import { InsertJournal } from './insert-journal.js'
 
 // The Writer against the real engine (chDB in this process), with a spool whose
 // segments are written directly: rows that pass validation today but that ClickHouse
@@ -148,5 +149,23 @@ describe('Writer: ids per site, whatever the event time', () => {
     }
     expect(await counts('ids-a')).toMatchObject({ n: 1 })
     expect(await counts('ids-b')).toMatchObject({ n: 1 })
+  })
+})
+
+describe('Writer: a journal left by a crash after its insert', () => {
+  it('never matches new segments that would reuse its numbers: what arrives after the restart is stored', async () => {
+    // The crash: segments 1 and 2 were inserted and deleted, the journal not yet cleared.
+    const dir = mkdtempSync(join(tmpdir(), 'tally-writer-stale-journal-'))
+    const stale = await new InsertJournal(dir).write([1, 2], [])
+    const { writer: w, spool } = writer(dir)
+    const rows = rowsOf('stale-journal', 30, 9)
+    await spool.append(encodePayload({ events: rows, rejected: [] }))
+    await spool.seal()
+    expect(spool.segments().map((s) => s.seq)).not.toContain(1)
+    w.start()
+    await until('drained', () => spool.segments().length === 0)
+    await w.drain(1_000)
+    expect(await counts('stale-journal')).toMatchObject({ n: 30, u: 30, pv: 30 })
+    expect(stale.seqs).toEqual([1, 2])
   })
 })

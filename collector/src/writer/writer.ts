@@ -47,6 +47,9 @@ export class Writer {
 
   constructor(private readonly opts: WriterOptions) {
     this.journal = new InsertJournal(opts.journalDir)
+    // Before any append: the journalled plan's segments keep their numbers to themselves.
+    const pending = this.journal.read()
+    if (pending && pending.seqs.length > 0) opts.spool.numberAbove(Math.max(...pending.seqs))
   }
 
   /** Failed rounds since the last one that succeeded. */
