@@ -130,12 +130,14 @@ FROM {db}.orders_state FINAL
 WHERE status != 'deleted';
 
 -- Applier lease and progress: each candidate applier inserts a heartbeat row every few
--- seconds. The live holder (last beat within the lease time) with the earliest first beat
--- applies; the others stand by. cursor: how far in order_versions it has applied.
+-- seconds, carrying `since` (the server time of its first beat). The live candidate (a
+-- beat within the lease time) with the earliest `since` applies; the others stand by.
+-- cursor: how far in order_versions it has applied.
 CREATE TABLE IF NOT EXISTS {db}.orders_applier_lease
 (
     holder String,
     at     DateTime64(3, 'UTC') DEFAULT now64(3),
+    since  DateTime64(3, 'UTC') DEFAULT now64(3),
     cursor DateTime64(6, 'UTC')
 )
 ENGINE = MergeTree

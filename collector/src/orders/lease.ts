@@ -6,9 +6,11 @@ import { ORDER_TABLES, orderTable } from './order-tables.js'
 /**
  * Who applies orders when several collectors share one ClickHouse. ClickHouse has no
  * compare-and-set, so the lease is a rule every candidate evaluates on the same rows:
- * each candidate inserts a heartbeat row (server time `at`) every few seconds; the
- * holder is the live candidate (last beat within `ttlMs`) whose FIRST beat is the
- * earliest (ties: holder id). A newcomer's first beat is always later than the running
+ * each candidate inserts a heartbeat row (server time `at`) every few seconds, carrying
+ * `since`, the server time of its identity's first beat; the holder is the live
+ * candidate (a beat within `ttlMs`) with the earliest `since` (ties: holder id). Every
+ * beat carries `since`, so the rule holds however long candidates run (not only while
+ * their first beats are still stored). A newcomer's first beat is always later than the running
  * holder's, so it never preempts it; when the holder dies, its beats age out and the
  * next-oldest live candidate takes over. A candidate that has not beaten for ttl/2 by
  * its own clock (a long pause) drops its identity and starts again as a newcomer, so a
@@ -19,6 +21,8 @@ import { ORDER_TABLES, orderTable } from './order-tables.js'
  */
 export class ApplierLease {
   private holder: string
+  /** Server time of this identity's first beat, as ClickHouse writes it; read back after that beat. */
+  private since: string | undefined
   private lastBeat = -Infinity
 
   constructor(
@@ -39,7 +43,9 @@ export class ApplierLease {
   async beat(cursorMicros: number): Promise<boolean> {
     if (performance.now() - this.lastBeat > this.ttlMs / 2 && this.lastBeat !== -Infinity) this.holder = this.renew()
     const table = orderTable(this.database, ORDER_TABLES.lease)
-    await this.client.insert({ table, values: [{ holder: this.holder, cursor: cursorMicros }], format: 'JSONEachRow' })
+    // The first beat of an identity takes `since` from the server's clock (the column's default).
+    await this.client.insert({ table, values: [{ holder: this.holder, cursor: cursorMicros, ...(this.since !== undefined && { since: this.since }) }], format: 'JSONEachRow' })
+    this.since ??= await this.firstBeat()
     this.lastBeat = performance.now()
     return this.exclusive || (await this.currentHolder()) === this.holder
   }
@@ -50,6 +56,7 @@ export class ApplierLease {
   }
 
   private renew(): string {
+    this.since = undefined
     const holder = randomUUID()
     writeFileSync(this.identityFile, holder)
     return holder
@@ -59,14 +66,23 @@ export class ApplierLease {
     const table = orderTable(this.database, ORDER_TABLES.lease)
     const rs = await this.client.query({
       query: `SELECT holder FROM (
-                SELECT holder, min(at) AS first, max(at) AS last FROM ${table}
-                WHERE at > now64(3) - INTERVAL 1 DAY GROUP BY holder)
-              WHERE last > now64(3) - toIntervalMillisecond({ttl:UInt32})
+                SELECT holder, min(since) AS first FROM ${table}
+                WHERE at > now64(3) - toIntervalMillisecond({ttl:UInt32}) GROUP BY holder)
               ORDER BY first, holder LIMIT 1`,
       query_params: { ttl: this.ttlMs },
       format: 'JSONEachRow',
     })
     return (await rs.json<{ holder: string }>())[0]?.holder
+  }
+
+  /** The earliest `since` this identity's stored beats carry (a restart with the same identity keeps its place). */
+  private async firstBeat(): Promise<string | undefined> {
+    const rs = await this.client.query({
+      query: `SELECT toString(min(since)) AS since FROM ${orderTable(this.database, ORDER_TABLES.lease)} WHERE holder = {holder:String}`,
+      query_params: { holder: this.holder },
+      format: 'JSONEachRow',
+    })
+    return (await rs.json<{ since: string }>())[0]?.since
   }
 
   /** How far any applier has applied (µs of `order_versions.inserted_at`); 0 when none has. */
