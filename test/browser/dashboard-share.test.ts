@@ -103,11 +103,14 @@ it('is revoked from the CLI: 401 at once, its open stream and big screen close, 
   const refused = await get('/v1/dashboard?site=test', secret)
   expect(refused.status).toBe(401)
   // the stream ends by itself (within SHARE_CACHE_MS + 1 s), after a `revoked` event
-  for (;;) {
-    const { value, done } = await reader.read()
-    if (done) break
-    seen += new TextDecoder().decode(value)
-  }
+  const ended = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return 'ended'
+      seen += new TextDecoder().decode(value)
+    }
+  })()
+  expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open 5 s after the revocation'), 5_000))])).toBe('ended')
   expect(seen).toContain('event: revoked')
   await screen.waitForFunction(() => document.getElementById('status')?.textContent === 'token refused', undefined, { timeout: 10_000 })
   await screen.close()
