@@ -71,6 +71,19 @@ it('shows every top stat and breakdown as the rollups say, at 1920×1080', async
   expect(await tableRows(page, 'provinces')).toEqual(provinces.map((p) => [p.label, Number(p.rev).toLocaleString('en-US', { style: 'currency', currency: 'CNY' })]))
   const goals = await c.sql<{ label: string; uv: string }>(`SELECT name AS label, uniqMerge(visitors) AS uv, sum(events) AS n FROM tally.custom_events_daily WHERE site_id = 'test' GROUP BY label ORDER BY uv DESC, n DESC, label`)
   expect(await tableRows(page, 'custom_events')).toEqual(goals.map((g) => [g.label, fmt(g.uv)]))
+  // entry/exit pages and engagement equal the per-session GROUP BY over their rollups
+  const api = (await (await fetch(`${c.url}/v1/dashboard?site=test`, { headers: { Authorization: `Bearer ${DASHBOARD_TOKEN}` } })).json()) as Record<string, Record<string, unknown>[]>
+  for (const [panel, state] of [['entry_pages', 'argMinMerge(entry)'], ['exit_pages', 'argMaxMerge(exit)']] as const) {
+    const bySession = await c.sql<{ label: string; visits: string }>(
+      `SELECT label, count() AS visits FROM (SELECT day, session_id, ${state} AS label FROM tally.session_pages_daily WHERE site_id = 'test' AND day = ${today} GROUP BY day, session_id)
+       GROUP BY label ORDER BY visits DESC, label LIMIT 10`,
+    )
+    expect(api[panel]!.map((r) => [r.label, Number(r.visits)])).toEqual(bySession.map((r) => [r.label, Number(r.visits)]))
+  }
+  const [eng] = await c.sql<{ visits: string; bounces: string }>(
+    `SELECT count() AS visits, countIf(pv = 1) AS bounces FROM (SELECT sum(pageviews) AS pv FROM tally.sessions_daily WHERE site_id = 'test' AND day = ${today} GROUP BY day, session_id HAVING pv > 0)`,
+  )
+  expect([Number(api.engagement![0]!.visit_count), Number(api.engagement![0]!.bounce_rate)]).toEqual([Number(eng!.visits), Math.round((Number(eng!.bounces) / Number(eng!.visits)) * 1e4) / 1e4])
   // countries by name, and every table has column headers
   expect(await page.locator('#panel-countries tbody').innerText()).toMatch(/United Kingdom|United States|China|France|Australia/)
   expect(await page.$$eval('#panel-pages thead th', (ths) => ths.map((th) => th.textContent))).toEqual(['Page', 'Visitors', '%', 'Views'])

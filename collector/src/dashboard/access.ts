@@ -1,5 +1,6 @@
 import { adminCheck } from '../http/admin-auth.js'
 import { RequestError } from '../http/errors.js'
+import { SHARE_PREFIX } from './share-store.js'
 
 /** Which sites a caller may see: every site (dashboard or admin token) or one (a share link). */
 export type Access = { all: true } | { all: false; site: string }
@@ -23,7 +24,7 @@ export function dashboardAccess(tokens: string[], shares: ShareLookup): (authori
       }
     }
     const given = authorization?.replace(/^Bearer\s+/i, '') ?? ''
-    const site = given.startsWith('tsh_') ? await shares(given) : undefined
+    const site = given.startsWith(SHARE_PREFIX) ? await shares(given) : undefined
     if (site) return { all: false, site }
     throw new RequestError(401, 'ERR_UNAUTHORIZED', 'a valid dashboard token or share link is required')
   }

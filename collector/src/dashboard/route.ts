@@ -21,6 +21,7 @@ export interface DashboardDeps {
   feeds?: ScreenFeeds
 }
 
+const STREAM_RECHECK_MS = 1_000
 const PAGE_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' }
 
 /**
@@ -82,6 +83,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   )
   app.get('/v1/dashboard/stream', async (c) => {
     let target: { site: string; tz: string }
+    const authorization = c.req.header('authorization')
     try {
       target = await screenTarget(c)
     } catch (err) {
@@ -89,14 +91,26 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     }
     c.header('Cache-Control', 'no-store')
     return streamSSE(c, async (stream) => {
-      const closed = new Promise<void>((resolve) => stream.onAbort(resolve))
+      let stop = () => {}
+      const closed = new Promise<void>((resolve) => {
+        stop = resolve
+        stream.onAbort(resolve)
+      })
       const unsubscribe = feeds.subscribe(`${target.site}\u0000${target.tz}`, readScreen(target.site, target.tz), (json) => {
         void stream.writeSSE({ event: 'screen', data: json })
       })
       // A comment line now and then keeps proxies from closing an idle stream.
       const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), 15_000)
+      // A revoked share link closes its open streams: the caller is checked again every
+      // second (a cached lookup), so within SHARE_CACHE_MS + 1 s of the revocation.
+      const recheck = setInterval(() => {
+        access(authorization).catch((err) => {
+          if (err instanceof RequestError) void stream.writeSSE({ event: 'revoked', data: '{}' }).finally(stop)
+        })
+      }, STREAM_RECHECK_MS)
       await closed
       clearInterval(keepAlive)
+      clearInterval(recheck)
       unsubscribe()
     })
   })

@@ -6,7 +6,8 @@ import { sqlRoute } from './sql-route.js'
 import { ordersReconcileRoute } from './orders-reconcile-route.js'
 import type { OrdersRuntime } from '../orders/start-orders.js'
 import { mountDashboard } from '../dashboard/route.js'
-import type { ShareLookup } from '../dashboard/access.js'
+import { ShareStore } from '../dashboard/share-store.js'
+import { mountShareRoutes } from '../dashboard/share-routes.js'
 import { PREFLIGHT_HEADERS, corsHeaders } from './cors.js'
 import { errorResponse, RequestError } from './errors.js'
 
@@ -16,8 +17,8 @@ export interface AppDeps extends BatchRouteDeps, OpsDeps {
   dashboardToken?: string
   /** The orders' reconciliation, behind the admin token. */
   reconcileOrders?: OrdersRuntime['reconcile']
-  /** Share links of the dashboard (one site each). */
-  shares?: ShareLookup
+  /** Share links of the dashboard (one site each); default: kept in `dashboard_shares`. */
+  shares?: ShareStore
   /** The script-tag build, served at /tally.js when it has been built. */
   trackerPath?: string
 }
@@ -35,7 +36,9 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
   if (deps.adminToken && deps.reconcileOrders) app.post('/v1/admin/orders/reconcile', ordersReconcileRoute(deps.reconcileOrders, deps.adminToken, deps.isDraining))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
-  if (dashboardTokens.length > 0) mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: deps.shares })
+  const shares = deps.shares ?? new ShareStore(deps.storage)
+  if (deps.adminToken) mountShareRoutes(app, shares, deps.adminToken, [...deps.sites.keys()])
+  if (dashboardTokens.length > 0) mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: (secret) => shares.lookup(secret) })
   mountOpsRoutes(app, deps)
 
   let tracker: string | undefined // read once, on the first request after it was built

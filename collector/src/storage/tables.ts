@@ -5,6 +5,8 @@ export const TABLES = {
   /** (site_id, id) of every stored event, for the writer's idempotency check (006). */
   eventIds: 'event_ids',
   migrations: 'schema_migrations',
+  /** The dashboard's share links: one site each, revocable; only the secret's SHA-256 (010). */
+  dashboardShares: 'dashboard_shares',
 } as const
 
 export function table(database: string, name: (typeof TABLES)[keyof typeof TABLES]): string {

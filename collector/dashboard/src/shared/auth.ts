@@ -1,13 +1,14 @@
 /**
- * The dashboard token (or a share link's token) arrives once in the link's fragment
- * (`#token=…`, never sent to a server), then lives in browser storage and leaves the
+ * The dashboard token (`#token=…`) or a share link's secret (`#share=…`) arrives once in
+ * the link's fragment (never sent to a server), then lives in browser storage and leaves the
  * address bar. The big screen keeps it in localStorage (a TV reboots), the analytics
  * page in sessionStorage.
  */
 const KEY = 'tally-dashboard'
 
 export function takeToken(storage: Storage): string {
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token')
+  const fragment = new URLSearchParams(location.hash.slice(1))
+  const fromLink = fragment.get('share') ?? fragment.get('token')
   if (fromLink) {
     storage.setItem(KEY, fromLink)
     history.replaceState(null, '', location.pathname + location.search)
