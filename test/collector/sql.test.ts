@@ -46,6 +46,16 @@ describe('/v1/sql on the embedded engine', () => {
     expect(await withParams.json()).toEqual({ rows: [{ n: 5 }] })
   })
 
+  it('runs the read statements other than SELECT: EXPLAIN, DESCRIBE, SHOW', async () => {
+    for (const query of ['EXPLAIN SELECT 1', 'DESCRIBE TABLE tally.events', 'DESC (SELECT 1 AS one)', 'SHOW TABLES FROM tally']) {
+      const res = await sql(limited, { query })
+      expect(res.status, query).toBe(200)
+      expect(((await res.json()) as { rows: unknown[] }).rows.length, query).toBeGreaterThan(0)
+    }
+    const described = (await (await sql(limited, { query: 'DESCRIBE TABLE tally.events' })).json()) as { rows: { name: string }[] }
+    expect(described.rows.map((r) => r.name)).toContain('site_id')
+  })
+
   it('answers in the format the caller asks for: the body’s format or the query’s FORMAT clause', async () => {
     const query = "SELECT number AS n, concat('r', toString(number)) AS label FROM numbers(3)"
     const csv = await sql(limited, { query, format: 'csv' })

@@ -48,8 +48,16 @@ export function embeddedSqlEngine(path: string, limits: SqlLimits): SqlEngine {
         },
         async *stream(query, params) {
           const sql = marker + query
-          active = Object.keys(params).length > 0 ? session.queryStreamBind(sql, params) : session.queryStream(sql)
-          for await (const chunk of active) yield chunk.raw()
+          const bound = Object.keys(params).length > 0
+          try {
+            active = bound ? session.queryStreamBind(sql, params) : session.queryStream(sql)
+            for await (const chunk of active) yield chunk.raw()
+          } catch (err) {
+            // chDB streams SELECTs only: EXPLAIN, DESCRIBE, SHOW… run whole (their output is small).
+            if (!STREAMING_UNSUPPORTED.test(String((err as Error)?.message))) throw err
+            const result = bound ? await session.queryBindAsync(sql, params, {}) : await session.queryAsync(sql)
+            yield Buffer.from(result.text())
+          }
         },
         async close() {
           signal.removeEventListener('abort', kill)
@@ -61,6 +69,9 @@ export function embeddedSqlEngine(path: string, limits: SqlLimits): SqlEngine {
     },
   }
 }
+
+/** chDB's answer to a streamed statement other than a SELECT. */
+const STREAMING_UNSUPPORTED = /Streaming query is not supported/i
 
 /** One `SET` with every limit; overflow throws (never a silently cut result). */
 function limitSettings(limits: SqlLimits): string {
