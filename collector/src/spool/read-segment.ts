@@ -9,6 +9,8 @@ export interface SegmentRecords {
   skippedBytes: number
   /** A torn record at the very end: a write that was never acknowledged. */
   tornBytes: number
+  /** Where the last record that checks out ends. */
+  goodEnd: number
 }
 
 /** Where the spool says what it could not read. */
@@ -23,7 +25,7 @@ export async function readSegmentRecords(path: string, report: DamageReport): Pr
   const data = await readFile(path)
   const decoded = decodeRecords(data)
   const skippedBytes = reportDamage(path, data.length, decoded, report)
-  return { payloads: decoded.payloads, skippedBytes, tornBytes: decoded.tornBytes }
+  return { payloads: decoded.payloads, skippedBytes, tornBytes: decoded.tornBytes, goodEnd: data.length - decoded.tornBytes }
 }
 
 function reportDamage(path: string, size: number, decoded: DecodedRecords, report: DamageReport): number {

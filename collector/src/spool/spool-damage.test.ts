@@ -54,6 +54,18 @@ describe('a damaged spool segment', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
+  it('zeros over the last acknowledged record of a segment this process sealed: damage, kept in corrupt/', async () => {
+    const { dir, spool, segment, warnings } = await sealedSegment(3)
+    const data = readFileSync(segment.path)
+    data.fill(0, data.length - 10) // the end of the third record, acknowledged with 202
+    writeFileSync(segment.path, data)
+    const read = await spool.readRecords(segment)
+    expect(read.payloads).toHaveLength(2)
+    expect(warnings.at(-1)!.message).toMatch(/acknowledged spool bytes read as no record/)
+    await spool.remove(segment)
+    expect(readdirSync(join(dir, 'corrupt'))).toHaveLength(1)
+  })
+
   it('a damaged segment left by a previous process is still quarantined, even if removed without being read', async () => {
     const { dir, segment } = await sealedSegment(4)
     const data = readFileSync(segment.path)

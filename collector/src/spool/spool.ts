@@ -12,6 +12,8 @@ export interface Segment {
   path: string
   bytes: number
   createdAt: number
+  /** Sealed by this process: its first `bytes` bytes were all acknowledged. */
+  committed?: boolean
 }
 
 /** `logger` hears of damage, failed writes and quarantines; `onSkipped` counts bytes. */
@@ -119,8 +121,13 @@ export class Spool {
 
   /** Reads a sealed segment's records; damage and torn tails are logged and counted once. */
   async readRecords(segment: Segment): Promise<SegmentRecords> {
-    const records = await readSegmentRecords(segment.path, this.checked.has(segment.seq) ? {} : this.opts)
-    this.checked.set(segment.seq, records.skippedBytes)
+    const first = !this.checked.has(segment.seq)
+    const records = await readSegmentRecords(segment.path, first ? this.opts : {})
+    // In a segment this process sealed, every byte up to `bytes` was acknowledged: a tail
+    // there that reads as no record is damage (kept in corrupt/), not a torn write.
+    const lostAcknowledged = segment.committed ? Math.max(0, segment.bytes - records.goodEnd) : 0
+    if (lostAcknowledged > 0 && first) this.opts.logger?.warn('acknowledged spool bytes read as no record', { segment: segment.path, from_offset: records.goodEnd, bytes: lostAcknowledged })
+    this.checked.set(segment.seq, records.skippedBytes + lostAcknowledged)
     return records
   }
 
@@ -203,7 +210,7 @@ export class Spool {
     const a = this.active
     if (!a) return
     this.active = undefined
-    this.sealed.push({ seq: a.seq, path: a.path, bytes: a.bytes, createdAt: a.createdAt })
+    this.sealed.push({ seq: a.seq, path: a.path, bytes: a.bytes, createdAt: a.createdAt, committed: true })
     await a.file.close()
   }
 }
