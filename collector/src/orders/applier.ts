@@ -8,6 +8,7 @@ import { OrderStore } from './order-store.js'
 import { orderKey, type InboxRow } from './order-rows.js'
 import { planLedger } from './plan-ledger.js'
 import type { OrderCounters } from './order-metrics.js'
+import { WakeablePause } from '../wakeable-pause.js'
 
 export interface OrdersApplierOptions {
   storage: Storage
@@ -43,7 +44,7 @@ export class NotApplierError extends Error {
 export class OrdersApplier {
   private running = false
   private loop: Promise<void> | undefined
-  private wakeUp: (() => void) | undefined
+  private readonly pause = new WakeablePause()
   private cursor: number | undefined
   private catchingUp = false
   private holding = false
@@ -74,7 +75,7 @@ export class OrdersApplier {
    */
   async stop(timeoutMs = 5_000): Promise<void> {
     this.running = false
-    this.wakeUp?.()
+    this.pause.wake()
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)))
     const ended = await Promise.race([this.loop?.then(() => 'ended' as const), late])
@@ -109,7 +110,7 @@ export class OrdersApplier {
 
   /** New versions are in the inbox: run a round now. */
   wake(): void {
-    this.wakeUp?.()
+    this.pause.wake()
   }
 
   private async run(): Promise<void> {
@@ -122,11 +123,11 @@ export class OrdersApplier {
         this.opts.counters.applierErrors++
         this.opts.logger.warn('order applier round failed; will retry', { error: (err as Error).message })
         result = 'idle'
-        await this.pause(1_000)
+        await this.pause.for(1_000)
       }
       for (const task of this.tasks.splice(0)) await task(this.holding && this.lease.fresh())
-      if (result === 'idle') await this.pause(this.opts.pollMs ?? 250)
-      if (result === 'standby') await this.pause(beatMs)
+      if (result === 'idle') await this.pause.for(this.opts.pollMs ?? 250)
+      if (result === 'standby') await this.pause.for(beatMs)
     }
   }
 
@@ -191,16 +192,6 @@ export class OrdersApplier {
     await this.journal.clear()
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wakeUp = done
-    })
-  }
 }
 
 function identity(r: InboxRow): string {

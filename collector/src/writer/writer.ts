@@ -10,6 +10,7 @@ import { collectRows, eventKey, tupleKey, type CollectedRows } from './collect-r
 import { InsertJournal, type PlannedInsert } from './insert-journal.js'
 import { storeRound, type StoreContext } from './store-round.js'
 import { insertOrderVersions } from '../orders/insert-order-versions.js'
+import { WakeablePause } from '../wakeable-pause.js'
 
 export interface WriterOptions {
   spool: Spool
@@ -38,7 +39,7 @@ export interface WriterOptions {
 export class Writer {
   private running = false
   private loop: Promise<void> | undefined
-  private wake: (() => void) | undefined
+  private readonly pause = new WakeablePause()
   private failures = 0
   /** Aborts whatever is in flight once the drain deadline is reached. */
   private readonly abort = new AbortController()
@@ -70,7 +71,7 @@ export class Writer {
    */
   async drain(deadlineMs: number): Promise<boolean> {
     this.running = false
-    this.wake?.()
+    this.pause.wake()
     const until = Date.now() + deadlineMs
     const timer = setTimeout(() => this.abort.abort(new Error('drain deadline reached')), deadlineMs)
     try {
@@ -97,11 +98,11 @@ export class Writer {
     while (this.running) {
       await this.opts.spool.seal(this.opts.flushIntervalMs)
       if (!this.hasWork()) {
-        await this.pause(tick)
+        await this.pause.for(tick)
         continue
       }
       // No backoff pause once shutdown began: drain() takes over at once.
-      if (!(await this.round()) && this.running) await this.pause(writerBackoffMs(this.failures, this.opts.maxBackoffMs))
+      if (!(await this.round()) && this.running) await this.pause.for(writerBackoffMs(this.failures, this.opts.maxBackoffMs))
     }
   }
 
@@ -165,16 +166,6 @@ export class Writer {
     return { storage, metrics, logger, signal: this.abort.signal }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wake = done
-    })
-  }
 }
 
 function sleep(ms: number): Promise<void> {
