@@ -67,7 +67,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tally-reconcile-'))
   front = await startClickHouseHttpFront({ dataDir: join(dir, 'clickhouse'), user: USER, password: PASSWORD })
   ch = createClient({ url: front.url, username: USER, password: PASSWORD })
-  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, TALLY_ORDERS_LEASE_TTL_MS: '3000', TALLY_ORDERS_RECONCILE_INTERVAL_MS: '300' }
+  const env = { CLICKHOUSE_URL: front.url, CLICKHOUSE_USER: USER, CLICKHOUSE_PASSWORD: PASSWORD, TALLY_ORDERS_LEASE_TTL_MS: '10000', TALLY_ORDERS_RECONCILE_INTERVAL_MS: '300' }
   applier = await startCollector({ env })
   await until(async () => (await metric(applier, 'tally_order_applier_active')) === 1)
   standby = await startCollector({ env })
@@ -120,13 +120,13 @@ describe('tally-collector orders reconcile', () => {
     expect(refused.stderr).toMatch(/^ERR_NOT_APPLIER: /)
 
     const repair = await cli(['orders', 'reconcile', '--repair', '--url', applier.url])
-    expect(repair.stdout).toContain('repair: 1 ledger row(s), 0 rollup row(s) written; 0 group(s) still differ')
+    expect(repair.stdout, repair.stderr).toContain('repair: 1 ledger row(s), 0 rollup row(s) written; 0 group(s) still differ')
     expect(repair.code).toBe(0)
     expect([...(await rollups())]).toEqual([...expected()])
     expect(await metric(applier, 'tally_order_reconcile_differences')).toBe(0)
 
     const again = await cli(['orders', 'reconcile', '--repair', '--url', applier.url])
-    expect(again.stdout).toMatch(/^0 rollup group\(s\) differ/)
+    expect(again.stdout, again.stderr).toMatch(/^0 rollup group\(s\) differ/)
     expect(again.stdout).toContain('repair: 0 ledger row(s), 0 rollup row(s) written')
     expect([...(await rollups())]).toEqual([...expected()])
   })
