@@ -36,9 +36,11 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.adminToken) app.post('/v1/sql', sqlRoute(deps.storage.sql, deps.adminToken))
   if (deps.adminToken && deps.reconcileOrders) app.post('/v1/admin/orders/reconcile', ordersReconcileRoute(deps.reconcileOrders, deps.adminToken, deps.isDraining))
   const dashboardTokens = [deps.dashboardToken, deps.adminToken].filter((t): t is string => !!t)
-  const shares = deps.shares ?? new ShareStore(deps.storage)
-  if (deps.adminToken) mountShareRoutes(app, shares, deps.adminToken, [...deps.sites.keys()])
-  if (dashboardTokens.length > 0) mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: (secret) => shares.lookup(secret) })
+  if (dashboardTokens.length > 0) {
+    const shares = deps.shares ?? new ShareStore(deps.storage)
+    if (deps.adminToken) mountShareRoutes(app, shares, deps.adminToken, [...deps.sites.keys()])
+    mountDashboard(app, { storage: deps.storage, tokens: dashboardTokens, sites: deps.sites, shares: (secret) => shares.lookup(secret) })
+  }
   mountOpsRoutes(app, deps)
 
   let tracker: string | undefined // read once, on the first request after it was built
