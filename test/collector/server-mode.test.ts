@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startCollector, type CollectorProcess } from '../support/collector-process.js'
 import { startClickHouseHttpFront, type FrontProcess } from '../support/clickhouse-http-front.js'
 import { isInsertInto, startFaultProxy, type FaultProxy, type ProxyLogEntry } from '../support/fault-proxy.js'
+import { until as pollUntil } from '../support/collector-probes.js'
 
 // Server mode (CLICKHOUSE_URL) over real HTTP: a collector child process talks through
 // @clickhouse/client's HTTP transport to a fault proxy, in front of the ClickHouse-HTTP
@@ -134,19 +135,9 @@ async function readyz(): Promise<{ status: number; body: { ready: boolean; check
   return { status: res.status, body: (await res.json()) as { ready: boolean; checks: { clickhouse: string } } }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\ncollector:\n${c.output.slice(-3000)}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+/** The shared poll, with the collector's output on a timeout. */
+function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  return pollUntil(what, probe, timeoutMs, () => `collector:\n${c.output}`)
 }
 
 /** Waits for the spool to drain, then checks that every acked event of `site` is stored once and counted once. */
