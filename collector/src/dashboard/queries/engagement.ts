@@ -1,3 +1,4 @@
+import { ENGAGEMENT_TOTALS } from './fragments.js'
 import type { DashboardQuery } from './query.js'
 
 /**
@@ -10,12 +11,7 @@ export const engagement: DashboardQuery = {
   name: 'engagement',
   reads: 'rollups',
   sql: (db) => `
-    SELECT countIf(cur) AS visit_count, countIf(cur AND pv = 1) AS bounce_count,
-           if(visit_count = 0, 0, round(bounce_count / visit_count, 4)) AS bounce_rate,
-           if(visit_count = 0, 0, round(avgIf(ms, cur) / 1000, 1)) AS avg_duration_s,
-           countIf(NOT cur) AS prev_visit_count,
-           if(prev_visit_count = 0, 0, round(countIf(NOT cur AND pv = 1) / prev_visit_count, 4)) AS prev_bounce_rate,
-           if(prev_visit_count = 0, 0, round(avgIf(ms, NOT cur) / 1000, 1)) AS prev_avg_duration_s
+    ${ENGAGEMENT_TOTALS}
     FROM (
       SELECT day >= {from:Date} AS cur, pageviews AS pv, dateDiff('millisecond', started, ended) AS ms
       FROM ${db}.sessions_daily FINAL

@@ -50,3 +50,14 @@ export const ORDER_FILTERS = `
       AND (empty({f_province:Array(String)}) OR province IN {f_province:Array(String)})`
 export const CABINET_FILTER = `
       AND (empty({f_cabinet:Array(String)}) OR cabinet IN {f_cabinet:Array(String)})`
+
+/**
+ * Visits, bounce rate and mean duration of this period and the previous one, over a
+ * subquery of one row per visit: `cur` (in this period), `pv` (its page views), `ms`.
+ */
+export const ENGAGEMENT_TOTALS = `SELECT countIf(cur) AS visit_count, countIf(cur AND pv = 1) AS bounce_count,
+           if(visit_count = 0, 0, round(bounce_count / visit_count, 4)) AS bounce_rate,
+           if(visit_count = 0, 0, round(avgIf(ms, cur) / 1000, 1)) AS avg_duration_s,
+           countIf(NOT cur) AS prev_visit_count,
+           if(prev_visit_count = 0, 0, round(countIf(NOT cur AND pv = 1) / prev_visit_count, 4)) AS prev_bounce_rate,
+           if(prev_visit_count = 0, 0, round(avgIf(ms, NOT cur) / 1000, 1)) AS prev_avg_duration_s`
