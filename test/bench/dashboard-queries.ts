@@ -4,7 +4,9 @@
 // (rollups) and filtered (raw events), for today and for 30 days, and the whole page
 // (all panels at once, as the route runs them). Prints p50/p99; asserts nothing.
 //   node --import tsx test/bench/dashboard-queries.ts [events=10000000] [repeats=20]
-import { mkdtempSync, rmSync } from 'node:fs'
+// TALLY_BENCH_DIR=/some/dir keeps the generated data there and reuses it on the next run.
+// TALLY_BENCH_TZ=Asia/Shanghai runs the views in that zone (default UTC).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
@@ -16,12 +18,17 @@ import { parseViewParams, queryParams } from '../../collector/src/dashboard/para
 const EVENTS = Number(process.argv[2] ?? 10_000_000)
 const REPEATS = Number(process.argv[3] ?? 20)
 const DAY = 86_400_000
-const dir = mkdtempSync(join(tmpdir(), 'tally-dash-bench-'))
+const keep = process.env.TALLY_BENCH_DIR
+const reuse = keep !== undefined && existsSync(keep)
+const dir = keep ?? mkdtempSync(join(tmpdir(), 'tally-dash-bench-'))
+const TZ = process.env.TALLY_BENCH_TZ ?? 'UTC'
 const open = () => createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0])
 const client = open()
 await migrate(client, 'tally')
 const now = Date.now()
 const t0 = performance.now()
+if (!reuse) await generate()
+async function generate() {
 await client.command({
   query: `INSERT INTO tally.events (site_id, ts, received_at, id, type, name, visitor_id, session_id, url, hostname, path, referrer_host, channel,
             utm_source, utm_medium, utm_campaign, browser, os, device_type, country, region, is_bot, source)
@@ -48,7 +55,7 @@ await client.command({
   query_params: { now },
 })
 console.log(`generated ${EVENTS.toLocaleString('en-US')} events and 200,000 orders in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-await client.command({ query: 'OPTIMIZE TABLE tally.traffic_hourly FINAL' }).catch(() => {})
+}
 
 const reader = open()
 await reader.command({ query: 'SET readonly = 1' })
@@ -66,11 +73,14 @@ for (const [title, query] of [
   ['30 days, filtered page=/p7', 'period=30d&f.page=/p7'],
   ['30 days, filtered goal=signup', 'period=30d&f.event=signup'],
 ]) {
-  const view = parseViewParams(new URLSearchParams(query), 'bench', 'UTC')
+  const view = parseViewParams(new URLSearchParams(query), 'bench', TZ)
   const shared = queryParams(view, [])
   const plans = analyticsPanels(view.eventFiltered)
-  console.log(`\n${title} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
-  for (const plan of plans) {
+  console.log(`\n${title}, ${TZ} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
+  // The breakdowns are one query for eleven panels; each panel alone is timed too.
+  const each = plans.flatMap((plan) =>
+    plan.split ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: [dim] } }))] : [plan])
+  for (const plan of each) {
     await run(reader, plan, shared) // warm
     const times: number[] = []
     for (let i = 0; i < REPEATS; i++) times.push(await run(reader, plan, shared))
@@ -86,4 +96,4 @@ for (const [title, query] of [
 }
 await reader.close()
 await client.close()
-rmSync(dir, { recursive: true, force: true })
+if (!keep) rmSync(dir, { recursive: true, force: true })

@@ -9,13 +9,10 @@ import { seriesFiltered } from './queries/series-filtered.js'
 import { revenueTotals } from './queries/revenue-totals.js'
 import { revenueSeries } from './queries/revenue-series.js'
 import { live } from './queries/live.js'
-import { pages } from './queries/pages.js'
 import { entryExitPages } from './queries/entry-exit-pages.js'
 import { entryExitFiltered } from './queries/entry-exit-filtered.js'
-import { sources } from './queries/sources.js'
-import { tech } from './queries/tech.js'
-import { geo } from './queries/geo.js'
-import { breakdownFiltered } from './queries/breakdown-filtered.js'
+import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns } from './queries/breakdowns.js'
+import { breakdownsFiltered } from './queries/breakdowns-filtered.js'
 import { customEvents } from './queries/custom-events.js'
 import { customEventsFiltered } from './queries/custom-events-filtered.js'
 import { provinces } from './queries/provinces.js'
@@ -26,6 +23,8 @@ export interface PanelPlan {
   panel: string
   query: DashboardQuery
   params: Record<string, unknown>
+  /** A query answering several panels: its rows' `dim` says which (dim → panel). */
+  split?: Readonly<Record<string, string>>
 }
 
 const LIMIT = 10
@@ -34,7 +33,8 @@ const LIMIT = 10
  * The analytics page's panels. Unfiltered, every panel reads a rollup (live visitors
  * excepted: the last five minutes of raw events). With an event filter, the traffic
  * panels read raw `events`; the revenue panels stay on their rollups (orders carry no
- * visitor), filtered only by province and cabinet.
+ * visitor), filtered only by province and cabinet. The eleven breakdowns (pages,
+ * sources, places, technology) are one query, one pass over their rows.
  */
 export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
@@ -50,19 +50,9 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'live', query: live, params: {} },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
-    f ? by('pages', pages, breakdownFiltered, 'page') : { panel: 'pages', query: pages, params: { limit: LIMIT } },
+    { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT }, split: BREAKDOWN_PANELS },
     by('entry_pages', entryExitPages, entryExitFiltered, 'entry'),
     by('exit_pages', entryExitPages, entryExitFiltered, 'exit'),
-    by('channels', sources, breakdownFiltered, 'channel'),
-    by('referrers', sources, breakdownFiltered, 'referrer'),
-    by('utm_sources', sources, breakdownFiltered, 'utm_source'),
-    by('utm_mediums', sources, breakdownFiltered, 'utm_medium'),
-    by('utm_campaigns', sources, breakdownFiltered, 'utm_campaign'),
-    by('countries', geo, breakdownFiltered, 'country'),
-    by('regions', geo, breakdownFiltered, 'region'),
-    by('browsers', tech, breakdownFiltered, 'browser'),
-    by('os', tech, breakdownFiltered, 'os'),
-    by('devices', tech, breakdownFiltered, 'device'),
     { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT } },
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },
@@ -76,14 +66,26 @@ export async function runPanels(
   plans: PanelPlan[],
   shared: Record<string, unknown>,
 ): Promise<{ panels: Record<string, unknown[]>; reads: Record<string, string> }> {
-  const results = await Promise.all(
+  const panels: Record<string, unknown[]> = {}
+  const reads: Record<string, string> = {}
+  await Promise.all(
     plans.map(async (p) => {
       const result = await client.query({ query: p.query.sql(db), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
-      return [p.panel, await result.json()] as const
+      const rows = await result.json<Record<string, unknown>>()
+      if (!p.split) {
+        panels[p.panel] = rows
+        reads[p.panel] = p.query.reads
+        return
+      }
+      for (const panel of Object.values(p.split)) {
+        panels[panel] = []
+        reads[panel] = p.query.reads
+      }
+      for (const { dim, ...row } of rows) {
+        const panel = p.split[String(dim)]
+        if (panel) panels[panel]!.push(row)
+      }
     }),
   )
-  return {
-    panels: Object.fromEntries(results) as Record<string, unknown[]>,
-    reads: Object.fromEntries(plans.map((p) => [p.panel, p.query.reads])),
-  }
+  return { panels, reads }
 }

@@ -8,7 +8,7 @@ import { siteHostSet } from '../enrich/referrer.js'
 import type { WireEvent } from '../protocol/batch.js'
 import { openStorage, type Storage } from '../storage/client.js'
 import { migrate } from '../storage/migrate.js'
-import { sources } from './queries/sources.js'
+import { breakdowns } from './queries/breakdowns.js'
 import { parseViewParams, queryParams } from './params.js'
 
 // The dashboard's sources panel on the real engine, fed through real enrichment: every
@@ -57,7 +57,7 @@ afterAll(async () => storage?.close())
 
 async function bySource(by: string): Promise<string[]> {
   const params = queryParams(parseViewParams(new URLSearchParams(), 'shop', 'UTC'), [...siteHostSet(site.hosts)])
-  const result = await storage.readClient.query({ query: sources.sql(storage.database), query_params: { ...params, by, limit: 20 }, format: 'JSONEachRow' })
+  const result = await storage.readClient.query({ query: breakdowns.sql(storage.database), query_params: { ...params, dims: [by], limit: 20 }, format: 'JSONEachRow' })
   return (await result.json<{ label: string }>()).map((r) => r.label).sort()
 }
 

@@ -1,18 +1,21 @@
-import { IN_RANGE_DAYS } from './fragments.js'
+import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
 /**
- * Custom events (goals): count, unique visitors, and conversion rate = those visitors
- * ÷ all unique visitors of the same days (custom_events_daily and traffic_daily, UTC days).
+ * Custom events (goals) with the most events: count, unique visitors, and conversion
+ * rate = those visitors ÷ all unique visitors of the range (breakdown rollups, `tz`).
  */
 export const customEvents: DashboardQuery = {
   name: 'custom_events',
   reads: 'rollups',
   sql: (db) => `
-    SELECT toString(name) AS label, uniqMerge(visitors) AS visitors, sum(events) AS events,
-           (SELECT uniqMerge(visitors) FROM ${db}.traffic_daily WHERE site_id = {site:String} AND ${IN_RANGE_DAYS}) AS all_visitors,
+    SELECT value AS label, uniqCombinedMerge(14)(uv) AS visitors, sum(n) AS events,
+           (SELECT uniqCombinedMerge(14)(all_uv) FROM (${windowRows(db, { columns: 'visitors AS all_uv', where: "dim = ''" })})) AS all_visitors,
            if(all_visitors = 0, 0, round(visitors / all_visitors, 4)) AS conversion_rate
-    FROM ${db}.custom_events_daily
-    WHERE site_id = {site:String} AND ${IN_RANGE_DAYS}
-    GROUP BY label ORDER BY visitors DESC, events DESC, label LIMIT {limit:UInt32}`,
+    FROM (${windowRows(db, { columns: 'value, events AS n, visitors AS uv', where: "dim = 'event'" })})
+    WHERE value IN (
+      SELECT value FROM (${windowRows(db, { columns: 'value, events', where: "dim = 'event'" })})
+      GROUP BY value ORDER BY sum(events) DESC, value LIMIT {limit:UInt32}
+    )
+    GROUP BY label ORDER BY events DESC, visitors DESC, label`,
 }

@@ -1,18 +1,22 @@
-import { IN_RANGE_HOURS } from './fragments.js'
+import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
 /**
- * Page views, visitors and visits per hour (`{hourly:UInt8}` = 1) or per day, in `tz`,
- * from the hourly rollup. `t` is the bucket's start (unix seconds). Only buckets with
- * traffic are returned; the page draws the empty past ones as 0 and no future ones.
+ * Page views, visitors and visits per hour (`{hourly:UInt8}` = 1) or per day, in `tz`.
+ * Daily buckets read a UTC day's row where that day is a local day (the zone's offset is
+ * 0 at both its midnights), and hours elsewhere.
+ * `t` is the bucket's start (unix seconds). Only buckets with traffic are returned;
+ * the page draws the empty past ones as 0 and no future ones.
  */
 export const series: DashboardQuery = {
   name: 'series',
   reads: 'rollups',
   sql: (db) => `
-    SELECT toUnixTimestamp(if({hourly:UInt8} = 1, toStartOfHour(toTimeZone(hour, {tz:String})), toStartOfDay(toTimeZone(hour, {tz:String})))) AS t,
-           sum(pageviews) AS pageviews, uniqMerge(visitors) AS visitors, uniqMerge(visits) AS visits
-    FROM ${db}.traffic_hourly
-    WHERE site_id = {site:String} AND ${IN_RANGE_HOURS}
+    SELECT toUnixTimestamp(if({hourly:UInt8} = 1, toStartOfHour(toTimeZone(row_start, {tz:String})), toStartOfDay(toTimeZone(row_start, {tz:String})))) AS t,
+           sum(pv) AS pageviews, uniqCombinedMerge(14)(uv) AS visitors, uniqCombinedMerge(12)(vs) AS visits
+    FROM (${windowRows(db, {
+      columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", weeks: '0',
+      days: (day) => `{hourly:UInt8} = 0 AND timeZoneOffset(toDateTime(${day}, {tz:String})) = 0 AND timeZoneOffset(toDateTime(${day} + 1, {tz:String})) = 0`,
+    })})
     GROUP BY t ORDER BY t`,
 }

@@ -1,17 +1,23 @@
-import { IN_BOTH_PERIODS_HOURS, IS_CURRENT_HOUR } from './fragments.js'
+import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
-/** Page views, unique visitors and visits, this period and the previous one (hourly rollup, in `tz`). */
+/**
+ * Page views, unique visitors and visits, this period and the previous one, in `tz`
+ * (breakdown rollups, all-traffic rows: whole weeks, days, then the hours at the ends).
+ */
 export const totals: DashboardQuery = {
   name: 'totals',
   reads: 'rollups',
   sql: (db) => `
-    SELECT sumIf(pv, ${IS_CURRENT_HOUR}) AS pageviews, uniqMergeIf(uv, ${IS_CURRENT_HOUR}) AS visitors,
-           uniqMergeIf(vs, ${IS_CURRENT_HOUR}) AS visits,
-           sumIf(pv, NOT ${IS_CURRENT_HOUR}) AS prev_pageviews, uniqMergeIf(uv, NOT ${IS_CURRENT_HOUR}) AS prev_visitors,
-           uniqMergeIf(vs, NOT ${IS_CURRENT_HOUR}) AS prev_visits
+    SELECT sumIf(pv, cur) AS pageviews, uniqCombinedMergeIf(14)(uv, cur) AS visitors,
+           uniqCombinedMergeIf(12)(vs, cur) AS visits,
+           sumIf(pv, NOT cur) AS prev_pageviews, uniqCombinedMergeIf(14)(uv, NOT cur) AS prev_visitors,
+           uniqCombinedMergeIf(12)(vs, NOT cur) AS prev_visits
     FROM (
-      SELECT hour, pageviews AS pv, visitors AS uv, visits AS vs FROM ${db}.traffic_hourly
-      WHERE site_id = {site:String} AND ${IN_BOTH_PERIODS_HOURS}
+      SELECT 1 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, { columns: 'pageviews, visitors, visits', where: "dim = ''" })})
+      UNION ALL
+      SELECT 0 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, {
+        columns: 'pageviews, visitors, visits', where: "dim = ''", from: '{prev_from:Date}', to: '{prev_to:Date}',
+      })})
     )`,
 }

@@ -1,0 +1,35 @@
+import { windowRows } from './time-window.js'
+import type { DashboardQuery } from './query.js'
+
+/** The breakdowns of the analytics page, and the panel each one's rows go to. */
+export const BREAKDOWN_PANELS = {
+  page: 'pages', channel: 'channels', referrer: 'referrers', utm_source: 'utm_sources', utm_medium: 'utm_mediums',
+  utm_campaign: 'utm_campaigns', country: 'countries', region: 'regions', browser: 'browsers', os: 'os', device: 'devices',
+} as const
+export const BREAKDOWN_DIMS = Object.keys(BREAKDOWN_PANELS)
+
+/**
+ * Every breakdown at once (`{dims:Array(String)}`), `{limit:UInt32}` rows each: the rows
+ * with the most page views, then their unique visitors. Ranking by page views needs only
+ * sums; visitors are merged for the rows shown, not for every page of the site. Empty
+ * values are no row (they are the Direct channel, no UTM, no region), except for browser,
+ * os and device where they show as `(unknown)`; the site's own hosts
+ * (`{hosts:Array(String)}`) are no referrer. `country_code` is a region's country.
+ */
+export const breakdowns: DashboardQuery = {
+  name: 'breakdowns',
+  reads: 'rollups',
+  sql: (db) => `
+    SELECT dim, if(value = '', '(unknown)', value) AS label, toString(parent) AS country_code,
+           uniqCombinedMerge(14)(uv) AS visitors, sum(pv) AS pageviews
+    FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews AS pv, visitors AS uv', where: 'dim IN {dims:Array(String)}' })})
+    WHERE (dim, value, parent) IN (
+      SELECT dim, value, parent
+      FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews', where: 'dim IN {dims:Array(String)}' })})
+      WHERE (value != '' OR dim IN ('browser', 'os', 'device')) AND NOT (dim = 'referrer' AND value IN {hosts:Array(String)})
+      GROUP BY dim, value, parent
+      ORDER BY sum(pageviews) DESC, value LIMIT {limit:UInt32} BY dim
+    )
+    GROUP BY dim, value, parent
+    ORDER BY dim, pageviews DESC, visitors DESC, label`,
+}
