@@ -21,6 +21,7 @@ let last: DashboardAnswer | undefined
 let stream: { site: string; close: () => void } | undefined
 let live = 'connecting…'
 let updated = ''
+let problem = ''
 const refresher = new Refresher(load)
 
 function change(next: Partial<ViewState>): void {
@@ -39,12 +40,13 @@ async function load(signal: AbortSignal): Promise<void> {
     $('board').hidden = false
     render(data)
     updated = `updated ${new Date().toLocaleTimeString(navigator.language)}`
-    showStatus('')
+    problem = ''
   } catch (err) {
     if (signal.aborted) return
     if (err instanceof HttpError && err.status === 401) return showLogin()
-    showStatus(err instanceof Error ? err.message : String(err))
+    problem = err instanceof Error ? err.message : String(err)
   }
+  showStatus()
 }
 
 /** Keeps one change stream open for the site on screen; a version other than the shown one refetches. */
@@ -59,7 +61,7 @@ function follow(): void {
       document.body.dataset.stream = s
       refresher.setLive(s === 'live')
       if (s === 'refused') showLogin()
-      else showStatus('')
+      else showStatus()
     },
   })
   stream = { site: state.site, close }
@@ -71,10 +73,11 @@ function unfollow(): void {
   refresher.stop()
 }
 
-function showStatus(error: string): void {
+/** The status line: the stream's state and the last update, or what went wrong. */
+function showStatus(): void {
   const status = $('status')
-  status.textContent = error || [live, updated].filter(Boolean).join(' · ')
-  status.className = error ? 'err' : ''
+  status.textContent = problem || [live, updated].filter(Boolean).join(' · ')
+  status.className = problem ? 'err' : ''
 }
 
 function render(data: DashboardAnswer): void {
