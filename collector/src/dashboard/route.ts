@@ -20,7 +20,15 @@ export interface DashboardDeps {
   /** Share links: one site each, revocable. */
   shares?: ShareLookup
   feeds?: PolledFeeds
+  changeFeeds?: PolledFeeds
 }
+
+/**
+ * How often a watched site's data version is read: one cheap query (see data-version.ts),
+ * so more often than the screen's full reading (500 ms), as the page still has to fetch
+ * its view after it within the 2 s from an ack.
+ */
+const CHANGES_POLL_MS = 250
 
 const PAGE_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' }
 
@@ -36,6 +44,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   const access = dashboardAccess(deps.tokens, deps.shares ?? (async () => undefined))
   const assets = new DashboardAssets()
   const feeds = deps.feeds ?? new PolledFeeds()
+  const changeFeeds = deps.changeFeeds ?? new PolledFeeds(CHANGES_POLL_MS)
   const db = deps.storage.database
   const timeZoneOf = (site: string) => deps.sites.get(site)?.timezone ?? 'UTC'
 
@@ -101,7 +110,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     const authorization = c.req.header('authorization')
     try {
       const site = allowedSite(await access(authorization), c.req.query('site'), siteIds)
-      return streamFeed(c, { feeds, key: `changes\u0000${site}`, read: readVersion(site), event: 'version', recheck: () => access(authorization) })
+      return streamFeed(c, { feeds: changeFeeds, key: site, read: readVersion(site), event: 'version', recheck: () => access(authorization) })
     } catch (err) {
       return refusal(c, err)
     }

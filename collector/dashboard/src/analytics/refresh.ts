@@ -12,11 +12,12 @@ const SETTLE_MS = 1_000
 /**
  * When the analytics page fetches its view: at once on a view change (dropping a fetch
  * in flight); on a data change at most one fetch in flight, and one more after it when
- * another change came meanwhile; a slow poll between changes. Stopped while the tab is
- * hidden.
+ * another change came meanwhile (a settling or slow-poll fetch in flight is dropped for
+ * it instead: those are rare, and waiting for one would delay the change); a slow poll
+ * between changes. Stopped while the tab is hidden.
  */
 export class Refresher {
-  private inFlight: AbortController | undefined
+  private inFlight: { controller: AbortController; forChange: boolean } | undefined
   private again = false
   private live = false
   private tick: number | undefined
@@ -26,16 +27,15 @@ export class Refresher {
 
   /** The view changed (or the page became visible): fetch now. */
   now(): void {
-    this.inFlight?.abort()
-    this.inFlight = undefined
-    void this.run()
+    this.start(false)
   }
 
   /** The site's data changed. */
   changed(): void {
     clearTimeout(this.settle)
     this.settle = window.setTimeout(() => this.soon(), SETTLE_MS)
-    this.soon()
+    if (this.inFlight?.forChange) this.again = true
+    else this.start(true)
   }
 
   /** The change stream is live or not: sets the pace of the slow poll. */
@@ -46,26 +46,32 @@ export class Refresher {
   }
 
   stop(): void {
-    this.inFlight?.abort()
+    this.inFlight?.controller.abort()
     this.inFlight = undefined
     clearTimeout(this.tick)
     clearTimeout(this.settle)
   }
 
+  /** A settling or slow-poll fetch: after the one in flight, if any. */
   private soon(): void {
     if (this.inFlight) this.again = true
-    else void this.run()
+    else this.start(false)
   }
 
-  private async run(): Promise<void> {
+  /** Starts a fetch, dropping the one in flight. */
+  private start(forChange: boolean): void {
+    this.inFlight?.controller.abort()
     clearTimeout(this.tick)
     this.again = false
-    const controller = (this.inFlight = new AbortController())
-    await this.fetchView(controller.signal).catch(() => {})
-    if (this.inFlight !== controller) return // dropped for a newer view
-    this.inFlight = undefined
-    if (this.again) void this.run()
-    else this.schedule()
+    const flight = (this.inFlight = { controller: new AbortController(), forChange })
+    void this.fetchView(flight.controller.signal)
+      .catch(() => {})
+      .then(() => {
+        if (this.inFlight !== flight) return // dropped for a newer one
+        this.inFlight = undefined
+        if (this.again) this.start(true)
+        else this.schedule()
+      })
   }
 
   private schedule(): void {

@@ -8,7 +8,8 @@ import type { DashboardQuery } from './query.js'
  * a retraction and a new row, a reconciliation repair one more; a province move or a
  * refund is seen even where the revenue sums stay equal); one primary-key range, only
  * `site_id` read. Bots and rejected events are shown nowhere on the page, so not counted.
- * Counts as text (the same JSON from either engine). Read every 500 ms per watched site (not per viewer) by the `/v1/dashboard/changes` feed.
+ * Counts as text (the same JSON from either engine). Read every 250 ms per watched site
+ * (not per viewer) by the `/v1/dashboard/changes` feed.
  */
 export const dataVersion: DashboardQuery = {
   name: 'data_version',
