@@ -14,6 +14,7 @@ import { createChdbConnection } from 'chdb/connection'
 import { migrate } from '../../collector/src/storage/migrate.js'
 import { analyticsPanels, type PanelPlan } from '../../collector/src/dashboard/panels.js'
 import { parseViewParams, queryParams } from '../../collector/src/dashboard/params.js'
+import { dataVersion } from '../../collector/src/dashboard/queries/data-version.js'
 
 const EVENTS = Number(process.argv[2] ?? 10_000_000)
 const REPEATS = Number(process.argv[3] ?? 20)
@@ -64,6 +65,15 @@ const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, 
   const t = performance.now()
   await (await c.query({ query: plan.query.sql('tally'), query_params: { ...shared, ...plan.params }, format: 'JSONEachRow' })).json()
   return performance.now() - t
+}
+
+{
+  // the analytics page's change signal: read every 500 ms per watched site
+  const plan = { panel: 'data_version', query: dataVersion, params: {} }
+  await run(reader, plan, { site: 'bench' })
+  const times: number[] = []
+  for (let i = 0; i < REPEATS * 5; i++) times.push(await run(reader, plan, { site: 'bench' }))
+  console.log(`\n  ${plan.panel.padEnd(16)} ${plan.query.reads.padEnd(8)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
 }
 
 for (const [title, query] of [

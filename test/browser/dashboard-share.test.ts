@@ -10,7 +10,7 @@ import { launch } from './support.js'
 
 // Share links: a read-only link for one site shows that site only (page, big screen,
 // their API and stream), is refused for any other site, stops working when revoked (its
-// open stream closes), never shows its secret after creation; the dashboard token
+// open streams close), never shows its secret after creation; the dashboard token
 // still sees every site.
 const BIN = join(import.meta.dirname, '..', '..', 'collector', 'bin', 'tally-collector.mjs')
 const run = promisify(execFile)
@@ -59,7 +59,7 @@ it('shows its one site through the API and refuses every other (403 ERR_SITE_FOR
   const own = (await (await get('/v1/dashboard?site=test', secret)).json()) as { sites: { id: string }[]; totals: { pageviews: string }[] }
   expect(own.sites.map((s) => s.id)).toEqual(['test'])
   expect(own.totals[0]!.pageviews).toBe(await pageviews('test'))
-  for (const path of ['/v1/dashboard?site=other', '/v1/dashboard/screen?site=other', '/v1/dashboard/stream?site=other']) {
+  for (const path of ['/v1/dashboard?site=other', '/v1/dashboard/screen?site=other', '/v1/dashboard/stream?site=other', '/v1/dashboard/changes?site=other']) {
     const res = await get(path, secret)
     expect(res.status, path).toBe(403)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ERR_SITE_FORBIDDEN')
@@ -87,31 +87,39 @@ it('opens the page in Chromium on its site only, with no site picker', async () 
   await page.close()
 })
 
-it('is revoked from the CLI: 401 at once, its open stream and big screen close, the dashboard token still works', async () => {
+it('is revoked from the CLI: 401 at once, its open streams and big screen close, the dashboard token still works', async () => {
   const share = await createShare()
   const secret = secretOf(share.url)
   const screen = await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'en-US' })
   await screen.goto(share.screen_url)
   await screen.waitForFunction(() => document.body.dataset.updated)
-  const stream = await get('/v1/dashboard/stream', secret)
-  expect(stream.status).toBe(200)
-  const reader = stream.body!.getReader()
-  let seen = ''
-  while (!seen.includes('event: screen')) seen += new TextDecoder().decode((await reader.read()).value)
+  // both streams (the big screen's and the analytics page's change signal) are open
+  const streams = await Promise.all(
+    [['/v1/dashboard/stream', 'event: screen'], ['/v1/dashboard/changes', 'event: version']].map(async ([path, first]) => {
+      const res = await get(path!, secret)
+      expect(res.status, path).toBe(200)
+      const reader = res.body!.getReader()
+      let seen = ''
+      while (!seen.includes(first!)) seen += new TextDecoder().decode((await reader.read()).value)
+      return { reader, seen }
+    }),
+  )
 
   expect(await cli('revoke', share.id)).toContain(`share ${share.id} revoked`)
   const refused = await get('/v1/dashboard?site=test', secret)
   expect(refused.status).toBe(401)
-  // the stream ends by itself (within SHARE_CACHE_MS + 1 s), after a `revoked` event
-  const ended = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return 'ended'
-      seen += new TextDecoder().decode(value)
-    }
-  })()
-  expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open 5 s after the revocation'), 5_000))])).toBe('ended')
-  expect(seen).toContain('event: revoked')
+  // each stream ends by itself (within SHARE_CACHE_MS + 1 s), after a `revoked` event
+  for (const s of streams) {
+    const ended = (async () => {
+      for (;;) {
+        const { value, done } = await s.reader.read()
+        if (done) return 'ended'
+        s.seen += new TextDecoder().decode(value)
+      }
+    })()
+    expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still open 5 s after the revocation'), 5_000))])).toBe('ended')
+    expect(s.seen).toContain('event: revoked')
+  }
   await screen.waitForFunction(() => document.getElementById('status')?.textContent === 'token refused', undefined, { timeout: 10_000 })
   await screen.close()
   expect((await get('/v1/dashboard/screen?site=test', DASHBOARD_TOKEN)).status).toBe(200)

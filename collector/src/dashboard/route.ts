@@ -1,5 +1,4 @@
 import type { Context, Hono } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import type { Storage } from '../storage/client.js'
 import type { SiteConfig } from '../config/schema.js'
 import { RequestError, errorResponse } from '../http/errors.js'
@@ -9,7 +8,9 @@ import { allowedSite, dashboardAccess, type ShareLookup } from './access.js'
 import { parseViewParams, queryParams, todayIn } from './params.js'
 import { analyticsPanels, runPanels } from './panels.js'
 import { screenPanels } from './screen-panels.js'
-import { ScreenFeeds } from './screen-feed.js'
+import { PolledFeeds } from './polled-feeds.js'
+import { streamFeed } from './feed-stream.js'
+import { dataVersion } from './queries/data-version.js'
 
 export interface DashboardDeps {
   storage: Storage
@@ -18,22 +19,32 @@ export interface DashboardDeps {
   sites: ReadonlyMap<string, SiteConfig>
   /** Share links: one site each, revocable. */
   shares?: ShareLookup
-  feeds?: ScreenFeeds
+  feeds?: PolledFeeds
+  changeFeeds?: PolledFeeds
 }
 
-const STREAM_RECHECK_MS = 1_000
+/**
+ * How often a watched site's data version is read: one cheap query (see data-version.ts),
+ * so more often than the screen's full reading (500 ms), as the page still has to fetch
+ * its view after it within the 2 s from an ack.
+ */
+const CHANGES_POLL_MS = 250
+
 const PAGE_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' }
 
 /**
  * The analytics page (`/dashboard`), the big screen (`/dashboard/screen`), their bundles,
  * and their data: `GET /v1/dashboard` (every panel of a view), `GET /v1/dashboard/screen`
- * (today's screen) and `GET /v1/dashboard/stream` (the screen as server-sent events).
+ * (today's screen), `GET /v1/dashboard/stream` (the screen as server-sent events) and
+ * `GET /v1/dashboard/changes` (the site's data version as server-sent events: the
+ * analytics page refetches its view when it moves).
  */
 export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   const siteIds = [...deps.sites.keys()]
   const access = dashboardAccess(deps.tokens, deps.shares ?? (async () => undefined))
   const assets = new DashboardAssets()
-  const feeds = deps.feeds ?? new ScreenFeeds()
+  const feeds = deps.feeds ?? new PolledFeeds()
+  const changeFeeds = deps.changeFeeds ?? new PolledFeeds(CHANGES_POLL_MS)
   const db = deps.storage.database
   const timeZoneOf = (site: string) => deps.sites.get(site)?.timezone ?? 'UTC'
 
@@ -51,6 +62,8 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     return c.body(new Uint8Array(asset.body), 200, { 'Content-Type': asset.type, 'Cache-Control': cache, ETag: `"${asset.hash}"` })
   })
 
+  const readVersion = (site: string) => async () => (await runPanels(deps.storage.readClient, db, [{ panel: 'version', query: dataVersion, params: {} }], { site })).panels.version![0]
+
   app.get('/v1/dashboard', (c) =>
     answer(c, async () => {
       const who = await access(c.req.header('authorization'))
@@ -58,9 +71,12 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const site = allowedSite(who, query.get('site') ?? undefined, siteIds)
       const view = parseViewParams(query, site, timeZoneOf(site))
       const hosts = [...siteHostSet(deps.sites.get(site)?.hosts ?? [])]
+      // The data version is read before the panels: what they show is at least that
+      // version, and the page refetches when /v1/dashboard/changes sends another.
+      const version = await readVersion(site)()
       const { panels, reads } = await runPanels(deps.storage.readClient, db, analyticsPanels(view.eventFiltered), queryParams(view, hosts))
       const sites = who.all ? siteIds : [site]
-      return { ...view, sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })), reads, generated_at: new Date().toISOString(), ...panels }
+      return { ...view, sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })), reads, version, generated_at: new Date().toISOString(), ...panels }
     }),
   )
 
@@ -82,38 +98,27 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     }),
   )
   app.get('/v1/dashboard/stream', async (c) => {
-    let target: { site: string; tz: string }
     const authorization = c.req.header('authorization')
     try {
-      target = await screenTarget(c)
+      const { site, tz } = await screenTarget(c)
+      return streamFeed(c, { feeds, key: `screen\u0000${site}\u0000${tz}`, read: readScreen(site, tz), event: 'screen', recheck: () => access(authorization) })
     } catch (err) {
-      return errorResponse(c, err instanceof RequestError ? err : new RequestError(500, 'ERR_INTERNAL', String(err)))
+      return refusal(c, err)
     }
-    c.header('Cache-Control', 'no-store')
-    return streamSSE(c, async (stream) => {
-      let stop = () => {}
-      const closed = new Promise<void>((resolve) => {
-        stop = resolve
-        stream.onAbort(resolve)
-      })
-      const unsubscribe = feeds.subscribe(`${target.site}\u0000${target.tz}`, readScreen(target.site, target.tz), (json) => {
-        void stream.writeSSE({ event: 'screen', data: json })
-      })
-      // A comment line now and then keeps proxies from closing an idle stream.
-      const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), 15_000)
-      // A revoked share link closes its open streams: the caller is checked again every
-      // second (a cached lookup), so within SHARE_CACHE_MS + 1 s of the revocation.
-      const recheck = setInterval(() => {
-        access(authorization).catch((err) => {
-          if (err instanceof RequestError) void stream.writeSSE({ event: 'revoked', data: '{}' }).finally(stop)
-        })
-      }, STREAM_RECHECK_MS)
-      await closed
-      clearInterval(keepAlive)
-      clearInterval(recheck)
-      unsubscribe()
-    })
   })
+  app.get('/v1/dashboard/changes', async (c) => {
+    const authorization = c.req.header('authorization')
+    try {
+      const site = allowedSite(await access(authorization), c.req.query('site'), siteIds)
+      return streamFeed(c, { feeds: changeFeeds, key: site, read: readVersion(site), event: 'version', recheck: () => access(authorization) })
+    } catch (err) {
+      return refusal(c, err)
+    }
+  })
+}
+
+function refusal(c: Context, err: unknown): Response {
+  return errorResponse(c, err instanceof RequestError ? err : new RequestError(500, 'ERR_INTERNAL', String(err)))
 }
 
 async function answer(c: Context, work: () => Promise<unknown>): Promise<Response> {

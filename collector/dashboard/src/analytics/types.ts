@@ -30,5 +30,14 @@ export interface DashboardAnswer {
   series: { t: Num; pageviews: Num; visitors: Num; visits: Num }[]
   revenue_totals: { currency: string; revenue: string; orders: Num; prev_revenue: string; prev_orders: Num }[]
   revenue_series: { t: Num; currency: string; revenue: string; orders: Num }[]
+  version: DataVersion
   [panel: string]: unknown
 }
+
+/** A site's data version (`/v1/dashboard/changes`, and the one a `/v1/dashboard` answer was read at). */
+export interface DataVersion {
+  events: Num
+  order_changes: Num
+}
+
+export const versionKey = (v: DataVersion | undefined): string => (v ? `${v.events}/${v.order_changes}` : '')

@@ -1,21 +1,23 @@
-/** Reads one screen's numbers; the feed calls it while someone watches. */
-export type ReadScreen = () => Promise<unknown>
+/** Reads one feed's current value (a screen's numbers, a site's data version); called while someone watches. */
+export type ReadFeed = () => Promise<unknown>
 
 interface Feed {
-  read: ReadScreen
+  read: ReadFeed
   listeners: Set<(json: string) => void>
   last?: string
   timer?: NodeJS.Timeout
 }
 
 /**
- * Pushes a screen's numbers to its watchers (server-sent events): one poll loop per
- * (site, time zone) while it has watchers, every `intervalMs`; a reading is sent only
- * when it differs from the last one sent. Polling the rollups (rather than hooking the
- * writer) sees every collector's inserts in server mode too, and costs one set of
- * screen queries per interval whatever the number of screens.
+ * Pushes a reading to its watchers (server-sent events): one poll loop per key while it
+ * has watchers, every `intervalMs`; a reading is sent only when it differs from the last
+ * one sent. The big screen's key is (site, time zone) and its reading today's numbers;
+ * the analytics page's key is the site and its reading the site's data version, shared by
+ * every viewer whatever their filters. Polling ClickHouse (rather than hooking the writer)
+ * sees every collector's inserts in server mode too, and costs one reading per key and
+ * interval whatever the number of watchers.
  */
-export class ScreenFeeds {
+export class PolledFeeds {
   private feeds = new Map<string, Feed>()
 
   constructor(
@@ -24,7 +26,7 @@ export class ScreenFeeds {
   ) {}
 
   /** Calls `listener` with the current reading, then with every change; returns the unsubscribe. */
-  subscribe(key: string, read: ReadScreen, listener: (json: string) => void): () => void {
+  subscribe(key: string, read: ReadFeed, listener: (json: string) => void): () => void {
     let feed = this.feeds.get(key)
     if (!feed) {
       feed = { read, listeners: new Set() }
