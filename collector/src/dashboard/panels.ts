@@ -28,6 +28,8 @@ export interface PanelPlan {
 }
 
 const LIMIT = 10
+/** Rows whose visitors a breakdown merges to find its top LIMIT (queries/breakdowns.ts). */
+const CANDIDATES = 50
 
 /**
  * The analytics page's panels. Unfiltered, every panel reads a rollup (live visitors
@@ -50,10 +52,10 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'live', query: live, params: {} },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
-    { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT }, split: BREAKDOWN_PANELS },
+    { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
     by('entry_pages', entryExitPages, entryExitFiltered, 'entry'),
     by('exit_pages', entryExitPages, entryExitFiltered, 'exit'),
-    { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT } },
+    { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT, candidates: CANDIDATES } },
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },
   ]

@@ -57,7 +57,7 @@ afterAll(async () => storage?.close())
 
 async function bySource(by: string): Promise<string[]> {
   const params = queryParams(parseViewParams(new URLSearchParams(), 'shop', 'UTC'), [...siteHostSet(site.hosts)])
-  const result = await storage.readClient.query({ query: breakdowns.sql(storage.database), query_params: { ...params, dims: [by], limit: 20 }, format: 'JSONEachRow' })
+  const result = await storage.readClient.query({ query: breakdowns.sql(storage.database), query_params: { ...params, dims: [by], limit: 20, candidates: 100 }, format: 'JSONEachRow' })
   return (await result.json<{ label: string }>()).map((r) => r.label).sort()
 }
 

@@ -59,7 +59,7 @@ describe('a range read across weekly, daily and hourly rollups', () => {
           `SELECT countIf(type = 'pageview') AS pageviews, uniqExact(visitor_id) AS visitors FROM ${db}.events WHERE ${RAW_WINDOW}`, params)
         expect({ tz, from, to, ...got }).toEqual({ tz, from, to, ...want })
 
-        const pages = await query<{ dim: string; label: string; pageviews: number; visitors: number }>(breakdowns.sql(db), { ...params, dims: ['page', 'country'], limit: 10 })
+        const pages = await query<{ dim: string; label: string; pageviews: number; visitors: number }>(breakdowns.sql(db), { ...params, dims: ['page', 'country'], limit: 10, candidates: 50 })
         const rawPages = await query<{ dim: string; label: string; pageviews: number; visitors: number }>(
           `SELECT d.1 AS dim, d.2 AS label, count() AS pageviews, uniqExact(visitor_id) AS visitors
            FROM (SELECT visitor_id, arrayJoin([('page', path), ('country', toString(country))]) AS d FROM ${db}.events WHERE ${RAW_WINDOW} AND type = 'pageview')

@@ -3,8 +3,8 @@ import type { DashboardQuery } from './query.js'
 
 /**
  * {@link breakdowns} over the raw page views of a filtered view, every breakdown in one
- * pass over the events (`{dims:Array(String)}`, `{limit:UInt32}` rows each, most page
- * views first). The same rules as the rollup: self-referrals (channel `internal`) are no
+ * pass over the events (`{dims:Array(String)}`, `{limit:UInt32}` rows each, most
+ * visitors first). The same rules as the rollup: self-referrals (channel `internal`) are no
  * source, empty values no row except `(unknown)` technology, own hosts no referrer.
  */
 export const breakdownsFiltered: DashboardQuery = {
@@ -26,5 +26,5 @@ export const breakdownsFiltered: DashboardQuery = {
     )
     WHERE (d.2 != '' OR d.1 IN ('browser', 'os', 'device')) AND NOT (d.1 = 'referrer' AND d.2 IN {hosts:Array(String)})
     GROUP BY d
-    ORDER BY dim, pageviews DESC, visitors DESC, label LIMIT {limit:UInt32} BY dim`,
+    ORDER BY dim, visitors DESC, pageviews DESC, label LIMIT {limit:UInt32} BY dim`,
 }

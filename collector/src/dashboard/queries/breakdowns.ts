@@ -9,9 +9,12 @@ export const BREAKDOWN_PANELS = {
 export const BREAKDOWN_DIMS = Object.keys(BREAKDOWN_PANELS)
 
 /**
- * Every breakdown at once (`{dims:Array(String)}`), `{limit:UInt32}` rows each: the rows
- * with the most page views, then their unique visitors. Ranking by page views needs only
- * sums; visitors are merged for the rows shown, not for every page of the site. Empty
+ * Every breakdown at once (`{dims:Array(String)}`), the `{limit:UInt32}` rows with the
+ * most unique visitors each. Visitor states are merged only for the `{candidates:UInt32}`
+ * rows with the most page views (sums, cheap), not for every page of the site. That is
+ * exact whenever the last row shown has at least as many visitors as the last candidate
+ * has page views (a row has no more visitors than page views), which holds unless the
+ * site has more values than candidates with a long flat tail. Empty
  * values are no row (they are the Direct channel, no UTM, no region), except for browser,
  * os and device where they show as `(unknown)`; the site's own hosts
  * (`{hosts:Array(String)}`) are no referrer. `country_code` is a region's country.
@@ -28,8 +31,8 @@ export const breakdowns: DashboardQuery = {
       FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews', where: 'dim IN {dims:Array(String)}' })})
       WHERE (value != '' OR dim IN ('browser', 'os', 'device')) AND NOT (dim = 'referrer' AND value IN {hosts:Array(String)})
       GROUP BY dim, value, parent
-      ORDER BY sum(pageviews) DESC, value LIMIT {limit:UInt32} BY dim
+      ORDER BY sum(pageviews) DESC, value LIMIT {candidates:UInt32} BY dim
     )
     GROUP BY dim, value, parent
-    ORDER BY dim, pageviews DESC, visitors DESC, label`,
+    ORDER BY dim, visitors DESC, pageviews DESC, label LIMIT {limit:UInt32} BY dim`,
 }

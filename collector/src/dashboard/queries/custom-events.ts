@@ -2,8 +2,10 @@ import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
 /**
- * Custom events (goals) with the most events: count, unique visitors, and conversion
+ * Custom events (goals) with the most unique visitors: count, visitors, and conversion
  * rate = those visitors ÷ all unique visitors of the range (breakdown rollups, `tz`).
+ * Visitors are merged for the `{candidates:UInt32}` names with the most events, as in
+ * queries/breakdowns.ts.
  */
 export const customEvents: DashboardQuery = {
   name: 'custom_events',
@@ -15,7 +17,7 @@ export const customEvents: DashboardQuery = {
     FROM (${windowRows(db, { columns: 'value, events AS n, visitors AS uv', where: "dim = 'event'" })})
     WHERE value IN (
       SELECT value FROM (${windowRows(db, { columns: 'value, events', where: "dim = 'event'" })})
-      GROUP BY value ORDER BY sum(events) DESC, value LIMIT {limit:UInt32}
+      GROUP BY value ORDER BY sum(events) DESC, value LIMIT {candidates:UInt32}
     )
-    GROUP BY label ORDER BY events DESC, visitors DESC, label`,
+    GROUP BY label ORDER BY visitors DESC, events DESC, label LIMIT {limit:UInt32}`,
 }
