@@ -51,6 +51,6 @@ export async function computeSummary(client: ClickHouseClient, db: string, day: 
                    sumMap([finalizeAggregation(exit)], [toUInt64(1)]) AS exits
             FROM ${db}.session_pages_daily FINAL
             WHERE site_id = {site_id:String} AND day = {day:Date}) AS p`,
-    query_params: day,
+    query_params: { ...day },
   })
 }

@@ -1,4 +1,4 @@
-import { DAYS_WITHOUT_VISIT_SUMMARY, FRESH_VISIT_SUMMARIES } from './fragments.js'
+import { DAYS_WITHOUT_VISIT_SUMMARY, FRESH_VISIT_STAMPS, FRESH_VISIT_SUMMARIES } from './fragments.js'
 import type { DashboardQuery } from './query.js'
 
 /**
@@ -14,6 +14,7 @@ export const engagement: DashboardQuery = {
   name: 'engagement',
   reads: 'rollups',
   sql: (db) => `
+    WITH ${FRESH_VISIT_STAMPS(db, '{prev_from:Date}')} AS fresh
     SELECT sumIf(n, cur) AS visit_count, sumIf(bounced, cur) AS bounce_count,
            if(visit_count = 0, 0, round(bounce_count / visit_count, 4)) AS bounce_rate,
            if(visit_count = 0, 0, round(sumIf(ms, cur) / visit_count / 1000, 1)) AS avg_duration_s,
@@ -26,6 +27,6 @@ export const engagement: DashboardQuery = {
       UNION ALL
       SELECT day >= {from:Date} AS cur, toUInt64(1) AS n, toUInt64(pageviews = 1) AS bounced, toInt64(dateDiff('millisecond', started, ended)) AS ms
       FROM ${db}.sessions_daily FINAL
-      WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY(db, '{prev_from:Date}')}) AND pageviews > 0
+      WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY('{prev_from:Date}')}) AND pageviews > 0
     )`,
 }

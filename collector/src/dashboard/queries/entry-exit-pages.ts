@@ -1,4 +1,4 @@
-import { DAYS_WITHOUT_VISIT_SUMMARY, FRESH_VISIT_SUMMARIES } from './fragments.js'
+import { DAYS_WITHOUT_VISIT_SUMMARY, FRESH_VISIT_STAMPS, FRESH_VISIT_SUMMARIES } from './fragments.js'
 import type { DashboardQuery } from './query.js'
 
 /**
@@ -12,6 +12,7 @@ export const entryExitPages: DashboardQuery = {
   name: 'entry_exit',
   reads: 'rollups',
   sql: (db) => `
+    WITH ${FRESH_VISIT_STAMPS(db, '{from:Date}')} AS fresh
     SELECT label, sum(n) AS visits
     FROM (
       SELECT tupleElement(page, 1) AS label, tupleElement(page, 2) AS n
@@ -22,7 +23,7 @@ export const entryExitPages: DashboardQuery = {
       UNION ALL
       SELECT if({by:String} = 'entry', finalizeAggregation(entry), finalizeAggregation(exit)) AS label, toUInt64(1) AS n
       FROM ${db}.session_pages_daily FINAL
-      WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY(db, '{from:Date}')})
+      WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY('{from:Date}')})
     )
     GROUP BY label ORDER BY visits DESC, label LIMIT {limit:UInt32}`,
 }
