@@ -29,6 +29,8 @@
 --   per-visit path is fast for two days. Rows that no longer match (a day rewritten, a
 --   table rebuilt) are simply ignored by readers. No backfill: the compactor fills
 --   closed days within minutes of start, newest first, a few per round.
+-- * No deduplication window on purpose: the compactor shares the writer's session, whose
+--   insert_deduplication_token may linger (see ARCHITECTURE.md); a recompute is never dropped.
 CREATE TABLE IF NOT EXISTS {db}.visit_summaries_daily
 (
     site_id      LowCardinality(String),
