@@ -15,6 +15,7 @@ import { createApp } from './http/app.js'
 import { createLogger, type Logger } from './logger.js'
 import { lockDataFolder } from './data-lock.js'
 import { startOrders } from './orders/start-orders.js'
+import { VisitSummaryCompactor } from './dashboard/visit-summary-compactor.js'
 
 export interface RunningCollector {
   url: string
@@ -47,6 +48,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
   const spoolDir = join(dataDir, 'spool')
   const spool = new Spool({ dir: spoolDir, ...config.spool, logger, onSkipped: (bytes) => void (metrics.spoolSkippedBytes += bytes) })
   const orders = startOrders(config, { storage, metrics, logger, journalDir: spoolDir })
+  // Closed days' visit summaries for the dashboard (migration 012); harmless on every collector.
+  const visitSummaries = new VisitSummaryCompactor({ client: storage.client, database: storage.database, logger })
   const writer = new Writer({ spool, journalDir: spoolDir, storage, metrics, logger, ...config.writer, onOrders: orders.wake })
   metrics.gauge('tally_spool_bytes', 'Bytes in the spool, not yet in ClickHouse.', () => spool.bytes)
   metrics.gauge('tally_spool_segments', 'Sealed spool segments waiting for the writer.', () => spool.segments().length)
@@ -76,6 +79,7 @@ export async function startCollector(config: Config, options: StartOptions = {})
   await schema.start(() => {
     writer.start()
     orders.start()
+    visitSummaries.start()
   })
 
   const server = await listen(app.fetch, config.host, config.port)
@@ -94,7 +98,8 @@ export async function startCollector(config: Config, options: StartOptions = {})
       await storage.sql?.cancelAll() // analyst queries in flight are stopped, not waited out
       await stopListening(server)
       await spool.close()
-      const drained = await writer.drain(deadlineMs)
+      // A summary round in flight is one INSERT (whole or nothing): waited for beside the drain, not after it.
+      const [drained] = await Promise.all([writer.drain(deadlineMs), visitSummaries.stop(Math.min(5_000, deadlineMs))])
       await orders.stop(Math.min(5_000, deadlineMs))
       if (!drained) logger.warn('spool not fully drained at shutdown; it is replayed on the next start', { bytes: spool.bytes })
       await storage.close()

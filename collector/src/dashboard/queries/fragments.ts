@@ -61,3 +61,27 @@ export const ENGAGEMENT_TOTALS = `SELECT countIf(cur) AS visit_count, countIf(cu
            countIf(NOT cur) AS prev_visit_count,
            if(prev_visit_count = 0, 0, round(countIf(NOT cur AND pv = 1) / prev_visit_count, 4)) AS prev_bounce_rate,
            if(prev_visit_count = 0, 0, round(avgIf(ms, NOT cur) / 1000, 1)) AS prev_avg_duration_s`
+
+/**
+ * The (day, stamp) of every fresh visit summary (012) of the days `from`…{to:Date}: its
+ * stamp equals traffic_daily's sum(events) for that day now, so it still equals what the
+ * per-visit rollups say. A scalar, read once per query: `WITH ${FRESH_VISIT_STAMPS(..)} AS fresh`.
+ * `from` is one of the two period starts (fixed text).
+ */
+export const FRESH_VISIT_STAMPS = (db: string, from: '{from:Date}' | '{prev_from:Date}') => `(
+      SELECT groupArray((day, stamp)) FROM ${db}.visit_summaries_daily
+      WHERE site_id = {site:String} AND day BETWEEN ${from} AND {to:Date}
+        AND (day, stamp) IN (SELECT day, sum(events) FROM ${db}.traffic_daily
+                             WHERE site_id = {site:String} AND day BETWEEN ${from} AND {to:Date} GROUP BY day))`
+
+/** One fresh summary per covered day (the newest), given `fresh` from FRESH_VISIT_STAMPS. */
+export const FRESH_VISIT_SUMMARIES = (db: string, from: '{from:Date}' | '{prev_from:Date}') => `
+      SELECT day, visits, bounces, duration_ms, entry_paths, entry_visits, exit_paths, exit_visits
+      FROM ${db}.visit_summaries_daily
+      WHERE site_id = {site:String} AND day BETWEEN ${from} AND {to:Date} AND has(fresh, (day, stamp))
+      ORDER BY day, computed_at DESC LIMIT 1 BY day`
+
+/** The days `from`…{to:Date} without a fresh summary (given `fresh`): read from the per-visit rollups. */
+export const DAYS_WITHOUT_VISIT_SUMMARY = (from: '{from:Date}' | '{prev_from:Date}') => `
+      SELECT arrayJoin(arrayFilter(d -> NOT has(arrayMap(f -> f.1, fresh), d),
+                                   arrayMap(i -> ${from} + i, range(toUInt32(dateDiff('day', ${from}, {to:Date}) + 1)))))`
