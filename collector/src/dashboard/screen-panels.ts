@@ -10,8 +10,9 @@ import { orderTicker } from './queries/order-ticker.js'
 /**
  * The big screen's panels, for today in the site's time zone. Each number comes from
  * one table with its breakdown (revenue counter, province bars and revenue chart from
- * revenue_by_province_hourly; visitors, page views and their chart from traffic_hourly),
- * and an order's −1/+1 ledger rows are one insert, so a table never shows half of one.
+ * revenue_by_province_hourly; visitors, page views and their chart from the breakdown
+ * rollups, for one day one grain: daily in UTC, hourly elsewhere), and an order's −1/+1
+ * ledger rows are one insert, so a table never shows half of one.
  */
 export function screenPanels(): PanelPlan[] {
   return [

@@ -54,7 +54,7 @@ export function showView(data: DashboardAnswer, state: ViewState): void {
   $('range').textContent = data.from === data.to ? data.from : `${data.from} – ${data.to}`
   $('reads').textContent = data.eventFiltered
     ? 'Filtered: traffic panels read raw events (exact in any time zone); revenue panels read their rollups.'
-    : `Unfiltered: every panel reads a rollup. Totals and the chart are in ${data.tz} (hourly rollups, exact for whole-hour offsets); breakdowns count UTC days.`
+    : `Unfiltered: every panel reads a rollup, in ${data.tz} (whole weeks, days, then hours at the ends: exact for whole-hour offsets). Visits and entry/exit pages count UTC days.`
   void state
 }
 
