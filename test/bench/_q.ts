@@ -1,6 +1,6 @@
 import { createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
-const client = createClient({ connection: createChdbConnection({ path: '/tmp/exp/data' }) } as Parameters<typeof createClient>[0])
+const client = createClient({ connection: createChdbConnection({ path: '/tmp/exp/data2' }) } as Parameters<typeof createClient>[0])
 for (const sql of process.argv.slice(2)) {
   if (sql.startsWith('!')) { await client.command({ query: sql.slice(1) }); console.log('ok'); continue }
   const times: number[] = []; let rows: unknown[] = []

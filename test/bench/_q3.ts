@@ -1,5 +1,4 @@
 import { breakdowns } from '../../collector/src/dashboard/queries/breakdowns.js'
 import { totals } from '../../collector/src/dashboard/queries/totals.js'
-import { windowRows } from '../../collector/src/dashboard/queries/time-window.js'
-const w = windowRows('tally', { columns: 'dim, value, parent, pageviews AS pv, visitors AS uv', where: 'dim IN {dims:Array(String)}' })
-console.log(JSON.stringify([breakdowns.sql('tally'), totals.sql('tally'), `SELECT count(), uniqCombinedMerge(14)(uv) FROM (${w})`, `SELECT count() FROM (${w})`]))
+const b = breakdowns.sql('tally'), t = totals.sql('tally')
+console.log(JSON.stringify([b, b + ' SETTINGS max_threads = 1', b + ' SETTINGS enable_analyzer = 0', b + ' SETTINGS use_query_cache = 0, max_threads = 2', t, t + ' SETTINGS max_threads = 1']))

@@ -14,6 +14,7 @@ import { createChdbConnection } from 'chdb/connection'
 import { migrate } from '../../collector/src/storage/migrate.js'
 import { analyticsPanels, type PanelPlan } from '../../collector/src/dashboard/panels.js'
 import { parseViewParams, queryParams } from '../../collector/src/dashboard/params.js'
+import { rangeShape, type RangeShape } from '../../collector/src/dashboard/queries/range-shape.js'
 import { dataVersion } from '../../collector/src/dashboard/queries/data-version.js'
 import { VisitSummaryCompactor } from '../../collector/src/dashboard/visit-summary-compactor.js'
 
@@ -70,9 +71,9 @@ if (!process.argv.includes('--no-summaries')) {
 const reader = open()
 await reader.command({ query: 'SET readonly = 1' })
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
-const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, unknown>) => {
+const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, unknown>, shape?: RangeShape) => {
   const t = performance.now()
-  await (await c.query({ query: plan.query.sql('tally'), query_params: { ...shared, ...plan.params }, format: 'JSONEachRow' })).json()
+  await (await c.query({ query: plan.query.sql('tally', shape), query_params: { ...shared, ...plan.params }, format: 'JSONEachRow' })).json()
   return performance.now() - t
 }
 
@@ -94,21 +95,22 @@ for (const [title, query] of [
 ]) {
   const view = parseViewParams(new URLSearchParams(query), 'bench', TZ)
   const shared = queryParams(view, [])
+  const shape = rangeShape(view)
   const plans = analyticsPanels(view.eventFiltered)
   console.log(`\n${title}, ${TZ} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
   // The breakdowns are one query for eleven panels; each panel alone is timed too.
   const each = plans.flatMap((plan) =>
     plan.split ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: [dim] } }))] : [plan])
   for (const plan of each) {
-    await run(reader, plan, shared) // warm
+    await run(reader, plan, shared, shape) // warm
     const times: number[] = []
-    for (let i = 0; i < REPEATS; i++) times.push(await run(reader, plan, shared))
+    for (let i = 0; i < REPEATS; i++) times.push(await run(reader, plan, shared, shape))
     console.log(`  ${plan.panel.padEnd(16)} ${plan.query.reads.padEnd(8)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
   }
   const page: number[] = []
   for (let i = 0; i < REPEATS; i++) {
     const t = performance.now()
-    await Promise.all(plans.map((p) => run(reader, p, shared)))
+    await Promise.all(plans.map((p) => run(reader, p, shared, shape)))
     page.push(performance.now() - t)
   }
   console.log(`  ${'whole page'.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { DashboardQuery } from './queries/query.js'
+import type { RangeShape } from './queries/range-shape.js'
 import { totals } from './queries/totals.js'
 import { totalsFiltered } from './queries/totals-filtered.js'
 import { engagement } from './queries/engagement.js'
@@ -67,12 +68,13 @@ export async function runPanels(
   db: string,
   plans: PanelPlan[],
   shared: Record<string, unknown>,
+  shape?: RangeShape,
 ): Promise<{ panels: Record<string, unknown[]>; reads: Record<string, string> }> {
   const panels: Record<string, unknown[]> = {}
   const reads: Record<string, string> = {}
   await Promise.all(
     plans.map(async (p) => {
-      const result = await client.query({ query: p.query.sql(db), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
+      const result = await client.query({ query: p.query.sql(db, shape), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
       const rows = await result.json<Record<string, unknown>>()
       if (!p.split) {
         panels[p.panel] = rows

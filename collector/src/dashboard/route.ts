@@ -7,6 +7,7 @@ import { DashboardAssets } from './assets.js'
 import { allowedSite, dashboardAccess, type ShareLookup } from './access.js'
 import { parseViewParams, queryParams, todayIn } from './params.js'
 import { analyticsPanels, runPanels } from './panels.js'
+import { rangeShape } from './queries/range-shape.js'
 import { screenPanels } from './screen-panels.js'
 import { PolledFeeds } from './polled-feeds.js'
 import { streamFeed } from './feed-stream.js'
@@ -74,7 +75,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       // The data version is read before the panels: what they show is at least that
       // version, and the page refetches when /v1/dashboard/changes sends another.
       const version = await readVersion(site)()
-      const { panels, reads } = await runPanels(deps.storage.readClient, db, analyticsPanels(view.eventFiltered), queryParams(view, hosts))
+      const { panels, reads } = await runPanels(deps.storage.readClient, db, analyticsPanels(view.eventFiltered), queryParams(view, hosts), rangeShape(view))
       const sites = who.all ? siteIds : [site]
       return { ...view, sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })), reads, version, generated_at: new Date().toISOString(), ...panels }
     }),
@@ -82,7 +83,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
 
   const readScreen = (site: string, tz: string) => async () => {
     const view = parseViewParams(new URLSearchParams({ tz }), site, tz)
-    const { panels } = await runPanels(deps.storage.readClient, db, screenPanels(), queryParams(view, []))
+    const { panels } = await runPanels(deps.storage.readClient, db, screenPanels(), queryParams(view, []), rangeShape(view))
     return { site, tz, day: todayIn(tz), ...panels }
   }
   const screenTarget = async (c: Context) => {

@@ -1,3 +1,4 @@
+import { EVERY_GRAIN } from './range-shape.js'
 import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
@@ -22,13 +23,13 @@ export const BREAKDOWN_DIMS = Object.keys(BREAKDOWN_PANELS)
 export const breakdowns: DashboardQuery = {
   name: 'breakdowns',
   reads: 'rollups',
-  sql: (db) => `
+  sql: (db, shape = EVERY_GRAIN) => `
     SELECT dim, if(value = '', '(unknown)', value) AS label, toString(parent) AS country_code,
            uniqCombinedMerge(14)(uv) AS visitors, sum(pv) AS pageviews
-    FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews AS pv, visitors AS uv', where: 'dim IN {dims:Array(String)}' })})
+    FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews AS pv, visitors AS uv', where: 'dim IN {dims:Array(String)}', grains: shape.current })})
     WHERE (dim, value, parent) IN (
       SELECT dim, value, parent
-      FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews', where: 'dim IN {dims:Array(String)}' })})
+      FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews', where: 'dim IN {dims:Array(String)}', grains: shape.current })})
       WHERE (value != '' OR dim IN ('browser', 'os', 'device')) AND NOT (dim = 'referrer' AND value IN {hosts:Array(String)})
       GROUP BY dim, value, parent
       ORDER BY sum(pageviews) DESC, value LIMIT {candidates:UInt32} BY dim

@@ -1,3 +1,4 @@
+import { EVERY_GRAIN } from './range-shape.js'
 import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
@@ -11,11 +12,11 @@ import type { DashboardQuery } from './query.js'
 export const series: DashboardQuery = {
   name: 'series',
   reads: 'rollups',
-  sql: (db) => `
+  sql: (db, shape = EVERY_GRAIN) => `
     SELECT toUnixTimestamp(if({hourly:UInt8} = 1, toStartOfHour(toTimeZone(row_start, {tz:String})), toStartOfDay(toTimeZone(row_start, {tz:String})))) AS t,
            sum(pv) AS pageviews, uniqCombinedMerge(14)(uv) AS visitors, uniqCombinedMerge(12)(vs) AS visits
     FROM (${windowRows(db, {
-      columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", weeks: '0',
+      columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", weeks: '0', grains: shape.series,
       days: (day) => `{hourly:UInt8} = 0 AND timeZoneOffset(toDateTime(${day}, {tz:String})) = 0 AND timeZoneOffset(toDateTime(${day} + 1, {tz:String})) = 0`,
     })})
     GROUP BY t ORDER BY t`,

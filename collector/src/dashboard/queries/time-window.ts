@@ -1,3 +1,5 @@
+import type { Grains } from './range-shape.js'
+
 /**
  * The rows of the breakdown rollups (migration 011) that cover a range of days in the
  * viewer's time zone, each once, read at the coarsest grain that fits:
@@ -20,6 +22,8 @@ export interface WindowOptions {
   to?: string
   weeks?: string
   days?: (day: string) => string
+  /** The tables to open (range-shape.ts); default all three. */
+  grains?: Grains
 }
 
 export function windowRows(db: string, o: WindowOptions): string {
@@ -37,16 +41,20 @@ export function windowRows(db: string, o: WindowOptions): string {
   // Each grain's rows are ranges of its sorting key (site, dim, time), so the index
   // skips the rest: weeks in [w1, w2); days in [d1, d2) outside them; hours in
   // [start, end) outside [d1, d2) (d2 ≤ d1 when there is no whole day: then all hours).
-  return `
+  const g = o.grains ?? { weeks: true, days: true, hours: true }
+  const parts = [
+    g.weeks && `
       SELECT toDateTime(week, 'UTC') AS row_start, ${o.columns} FROM ${db}.breakdown_weekly
-      WHERE site_id = {site:String} AND ${o.where} AND (${weeks}) AND week >= ${w1} AND week < ${w2}
-      UNION ALL
+      WHERE site_id = {site:String} AND ${o.where} AND (${weeks}) AND week >= ${w1} AND week < ${w2}`,
+    g.days && `
       SELECT toDateTime(day, 'UTC') AS row_start, ${o.columns} FROM ${db}.breakdown_daily
       WHERE site_id = {site:String} AND ${o.where} AND (${days('day')}) AND day >= ${d1} AND day < ${d2}
-        AND (day < ${w1} OR day >= ${w2} OR NOT (${weeks}))
-      UNION ALL
+        AND (day < ${w1} OR day >= ${w2} OR NOT (${weeks}))`,
+    (g.hours || !(g.weeks || g.days)) && `
       SELECT hour AS row_start, ${o.columns} FROM ${db}.breakdown_hourly
       WHERE site_id = {site:String} AND ${o.where}
         AND hour >= toStartOfHour(toTimeZone(${start}, 'UTC')) AND hour < toStartOfHour(toTimeZone(${end}, 'UTC'))
-        AND (hour < toDateTime(${d1}, 'UTC') OR hour >= toDateTime(${d2}, 'UTC') OR NOT (${days('toDate(hour)')}))`
+        AND (hour < toDateTime(${d1}, 'UTC') OR hour >= toDateTime(${d2}, 'UTC') OR NOT (${days('toDate(hour)')}))`,
+  ]
+  return parts.filter(Boolean).join('\n      UNION ALL')
 }

@@ -1,3 +1,4 @@
+import { EVERY_GRAIN } from './range-shape.js'
 import { windowRows } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
@@ -8,16 +9,16 @@ import type { DashboardQuery } from './query.js'
 export const totals: DashboardQuery = {
   name: 'totals',
   reads: 'rollups',
-  sql: (db) => `
+  sql: (db, shape = EVERY_GRAIN) => `
     SELECT sumIf(pv, cur) AS pageviews, uniqCombinedMergeIf(14)(uv, cur) AS visitors,
            uniqCombinedMergeIf(12)(vs, cur) AS visits,
            sumIf(pv, NOT cur) AS prev_pageviews, uniqCombinedMergeIf(14)(uv, NOT cur) AS prev_visitors,
            uniqCombinedMergeIf(12)(vs, NOT cur) AS prev_visits
     FROM (
-      SELECT 1 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, { columns: 'pageviews, visitors, visits', where: "dim = ''" })})
+      SELECT 1 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, { columns: 'pageviews, visitors, visits', where: "dim = ''", grains: shape.current })})
       UNION ALL
       SELECT 0 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, {
-        columns: 'pageviews, visitors, visits', where: "dim = ''", from: '{prev_from:Date}', to: '{prev_to:Date}',
+        columns: 'pageviews, visitors, visits', where: "dim = ''", from: '{prev_from:Date}', to: '{prev_to:Date}', grains: shape.previous,
       })})
     )`,
 }
