@@ -54,8 +54,9 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
     { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
-    by('entry_pages', entryExitPages, entryExitFiltered, 'entry'),
-    by('exit_pages', entryExitPages, entryExitFiltered, 'exit'),
+    ...(f
+      ? [by('entry_pages', entryExitPages, entryExitFiltered, 'entry'), by('exit_pages', entryExitPages, entryExitFiltered, 'exit')]
+      : [{ panel: 'entry_exit', query: entryExitPages, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } }]),
     { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT, candidates: CANDIDATES } },
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },

@@ -2,7 +2,8 @@ import { DAYS_WITHOUT_VISIT_SUMMARY, FRESH_VISIT_STAMPS, FRESH_VISIT_SUMMARIES }
 import type { DashboardQuery } from './query.js'
 
 /**
- * Entry (`{by:String}` = 'entry') or exit pages by visits (UTC days). Each day comes from
+ * Entry and exit pages by visits (UTC days), `{limit:UInt32}` of each (`dim` = 'entry' or
+ * 'exit': one query for both panels). Each day comes from
  * its fresh visit summary (012: every path of the day with its visits) or, without one,
  * from session_pages_daily's rows of one visit each. FINAL merges each (site, day, session)
  * row, the table's whole sorting key, so it is the same as GROUP BY day, session_id with
@@ -13,17 +14,21 @@ export const entryExitPages: DashboardQuery = {
   reads: 'rollups',
   sql: (db) => `
     WITH ${FRESH_VISIT_STAMPS(db, '{from:Date}')} AS fresh
-    SELECT label, sum(n) AS visits
+    SELECT dim, label, sum(n) AS visits
     FROM (
-      SELECT tupleElement(page, 1) AS label, tupleElement(page, 2) AS n
+      SELECT tupleElement(page, 1) AS dim, tupleElement(page, 2) AS label, tupleElement(page, 3) AS n
       FROM (
-        SELECT arrayJoin(if({by:String} = 'entry', arrayZip(entry_paths, entry_visits), arrayZip(exit_paths, exit_visits))) AS page
+        SELECT arrayJoin(arrayConcat(arrayMap((p, v) -> ('entry', p, v), entry_paths, entry_visits),
+                                     arrayMap((p, v) -> ('exit', p, v), exit_paths, exit_visits))) AS page
         FROM (${FRESH_VISIT_SUMMARIES(db, '{from:Date}')})
       )
       UNION ALL
-      SELECT if({by:String} = 'entry', finalizeAggregation(entry), finalizeAggregation(exit)) AS label, toUInt64(1) AS n
-      FROM ${db}.session_pages_daily FINAL
-      WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY('{from:Date}')})
+      SELECT tupleElement(page, 1) AS dim, tupleElement(page, 2) AS label, toUInt64(1) AS n
+      FROM (
+        SELECT arrayJoin([('entry', finalizeAggregation(entry)), ('exit', finalizeAggregation(exit))]) AS page
+        FROM ${db}.session_pages_daily FINAL
+        WHERE site_id = {site:String} AND day IN (${DAYS_WITHOUT_VISIT_SUMMARY('{from:Date}')})
+      )
     )
-    GROUP BY label ORDER BY visits DESC, label LIMIT {limit:UInt32}`,
+    GROUP BY dim, label ORDER BY dim, visits DESC, label LIMIT {limit:UInt32} BY dim`,
 }
