@@ -49,8 +49,12 @@ describe('cluster schema', () => {
     expect(views.length).toBeGreaterThan(5)
     for (const view of views) {
       expect(view).toMatch(/ TO tally\.\w+_local AS/)
-      expect(view).toMatch(/FROM tally\.(events|order_ledger)_local\b/)
+      // from the shard's events or ledger, or (a chained grain) another of its rollups
+      const sources = [...view.matchAll(/FROM tally\.(\w+)/g)].map((m) => m[1]!)
+      expect(sources.length).toBeGreaterThan(0)
+      expect(sources.every((t) => t.endsWith('_local'))).toBe(true)
     }
+    expect(views.some((v) => /FROM tally\.breakdown_hourly_local\b/.test(v))).toBe(true)
   })
 
   it('adds a column on the shards and on the Distributed table alike', () => {
