@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../logger.js'
 import { WakeablePause } from '../wakeable-pause.js'
 import { computeSummary, staleSummaryDays, type SummaryCandidate } from './visit-summaries.js'
+import { waitAtMost } from '../wait-at-most.js'
 
 export interface CompactorOptions {
   client: ClickHouseClient
@@ -86,10 +87,7 @@ export class VisitSummaryCompactor {
   async stop(timeoutMs = 5_000): Promise<void> {
     this.running = false
     this.pause.wake()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
-    await Promise.race([this.loop, late])
-    clearTimeout(timer)
+    await waitAtMost(this.loop, timeoutMs)
   }
 
   private async run(): Promise<void> {

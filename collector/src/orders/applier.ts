@@ -9,6 +9,7 @@ import { orderKey, type InboxRow } from './order-rows.js'
 import { planLedger } from './plan-ledger.js'
 import type { OrderCounters } from './order-metrics.js'
 import { WakeablePause } from '../wakeable-pause.js'
+import { waitAtMost } from '../wait-at-most.js'
 
 export interface OrdersApplierOptions {
   storage: Storage
@@ -76,11 +77,7 @@ export class OrdersApplier {
   async stop(timeoutMs = 5_000): Promise<void> {
     this.running = false
     this.pause.wake()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)))
-    const ended = await Promise.race([this.loop?.then(() => 'ended' as const), late])
-    clearTimeout(timer)
-    if (ended === 'late') {
+    if ((await waitAtMost(this.loop, timeoutMs)) === 'late') {
       this.opts.logger.warn('order applier: a round still in flight at shutdown; its journal is replayed on the next start', { timeoutMs })
       return
     }
