@@ -25,8 +25,8 @@
 --   A block that lands in the per-visit tables before traffic_daily can make a summary
 --   hold more than its stamp counts; its traffic_daily row then changes the sum, so the
 --   summary is not used and is recomputed.
--- * Today and yesterday (UTC) are never summarised: they change all the time, and the
---   per-visit path is fast for two days. Rows that no longer match (a day rewritten, a
+-- * Today (UTC) is never summarised: it changes all the time. Yesterday is, once quiet:
+--   a late event makes it fall back to the per-visit rows until the next round. Rows that no longer match (a day rewritten, a
 --   table rebuilt) are simply ignored by readers. No backfill: the compactor fills
 --   closed days within minutes of start, newest first, a few per round.
 -- * No deduplication window on purpose: the compactor shares the writer's session, whose

@@ -93,9 +93,9 @@ const stampOf = async (day: number) =>
 
 it('summaries of closed days only; the panels answer as the per-visit SQL does', async () => {
   const compactor = new VisitSummaryCompactor({ client: storage.client, database: 'tally', quietMs: 0, daysPerRound: 100, now: () => NOW })
-  expect(await compactor.compact()).toEqual({ computed: 7, waiting: 0 })
+  expect(await compactor.compact()).toEqual({ computed: 8, waiting: 0 })
   const days = (await summaryDays()).map((s) => s.day)
-  expect(days).toEqual([8, 7, 6, 5, 4, 3, 2].map((d) => dateOf(TODAY - d))) // not yesterday, not today (8: a visit's evening before)
+  expect(days).toEqual([8, 7, 6, 5, 4, 3, 2, 1].map((d) => dateOf(TODAY - d))) // not today (8: a visit's evening before)
   const [summary] = await rows(storage.client, `SELECT visits, entry_paths FROM tally.visit_summaries_daily WHERE day = {d:Date}`, { d: dateOf(TODAY - 4) }) as { visits: string; entry_paths: string[] }[]
   expect(Number(summary!.visits)).toBeGreaterThan(10)
   expect(summary!.entry_paths).toContain('/early') // the visit from the evening before enters again after midnight

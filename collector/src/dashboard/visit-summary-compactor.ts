@@ -34,7 +34,7 @@ const DAY_MS = 86_400_000
 
 /**
  * Keeps visit_summaries_daily (012) up to date for closed days: each round lists the days
- * (the day before yesterday, UTC, and older) whose summary is missing or stale, and
+ * (yesterday, UTC, and older: today is never quiet) whose summary is missing or stale, and
  * recomputes the quiet ones, newest first. Any number of collectors may run it: computing
  * a day twice only adds an equal row.
  */
@@ -54,7 +54,7 @@ export class VisitSummaryCompactor {
     const today = Math.floor(now / DAY_MS)
     const stale = await staleSummaryDays(this.opts.client, this.opts.database, {
       oldest: dateOf(today - (this.opts.lookbackDays ?? 740)),
-      newest: dateOf(today - 2),
+      newest: dateOf(today - 1),
       limit: 1_000,
     })
     const quiet: SummaryCandidate[] = []
