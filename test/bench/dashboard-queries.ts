@@ -61,7 +61,7 @@ console.log(`generated ${EVENTS.toLocaleString('en-US')} events and 200,000 orde
 }
 // The running collector's compactor summarises closed days (012) about a minute after
 // their last change; here one round does it at once (quietMs 0: nothing is being inserted).
-// Today and yesterday stay on the per-visit rows. --no-summaries measures without them.
+// Today stays on the per-visit rows. --no-summaries measures without summaries.
 if (!process.argv.includes('--no-summaries')) {
   const t1 = performance.now()
   const round = await new VisitSummaryCompactor({ client, database: 'tally', quietMs: 0, daysPerRound: 1_000 }).compact()
