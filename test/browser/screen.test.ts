@@ -18,7 +18,7 @@ beforeAll(async () => {
   await sendOrders(c, 10, 7)
   await c.waitForDrain()
   await c.waitFor<{ n: string }>("SELECT sum(orders) AS n FROM tally.revenue_daily WHERE site_id = 'test'", (r) => Number(r[0]?.n) === 10)
-}, 60_000)
+}, 120_000)
 afterAll(async () => {
   await browser?.close()
   await c?.cleanup()
@@ -76,6 +76,8 @@ it('shows today’s totals, provinces and cabinets as the rollups say', async ()
   await page.close()
 })
 
+// The whole test may take long under a loaded machine (a restart drains, then starts cold);
+// each push is still bounded at 2 s from its ack.
 it('pushes a new order, a refund and a new event within 2 s of the ack, and reconnects after a restart', async () => {
   const page = await open(1920, 1080)
   const before = await revenueToday()
@@ -96,4 +98,4 @@ it('pushes a new order, a refund and a new event within 2 s of the ack, and reco
   await post(c, [{ id: crypto.randomUUID(), type: 'pageview', name: 'pageview', ts: Date.now(), anon_id: 'after-restart', url: 'https://shop.example/' }])
   await page.waitForFunction((v) => document.querySelector('#c-pageviews .v')?.textContent === v, (pv + 1).toLocaleString('en-US'), { timeout: 2_000 })
   await page.close()
-}, 60_000)
+}, 120_000)
