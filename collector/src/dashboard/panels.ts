@@ -41,11 +41,6 @@ const CANDIDATES = 50
  */
 export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
-  const by = (panel: string, rollup: DashboardQuery, raw: DashboardQuery, name: string, limit = LIMIT): PanelPlan => ({
-    panel,
-    query: f ? raw : rollup,
-    params: { by: name, limit },
-  })
   return [
     { panel: 'totals', query: f ? totalsFiltered : totals, params: {} },
     { panel: 'engagement', query: f ? engagementFiltered : engagement, params: {} },
@@ -55,7 +50,10 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'revenue_series', query: revenueSeries, params: {} },
     { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
     ...(f
-      ? [by('entry_pages', entryExitPages, entryExitFiltered, 'entry'), by('exit_pages', entryExitPages, entryExitFiltered, 'exit')]
+      ? [
+          { panel: 'entry_pages', query: entryExitFiltered, params: { by: 'entry', limit: LIMIT } },
+          { panel: 'exit_pages', query: entryExitFiltered, params: { by: 'exit', limit: LIMIT } },
+        ]
       : [{ panel: 'entry_exit', query: entryExitPages, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } }]),
     { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT, candidates: CANDIDATES } },
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
