@@ -78,6 +78,21 @@ const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, 
 }
 
 {
+  // Baselines of the same run: a query that opens no table, and one that opens one
+  // table for a handful of rows. Every panel pays these before it reads anything.
+  for (const [name, sql] of [
+    ['select 1', 'SELECT 1'],
+    ['one table', "SELECT count() FROM tally.breakdown_daily WHERE site_id = 'bench' AND dim = 'country' AND day = today()"],
+  ] as const) {
+    const plan: PanelPlan = { panel: name, query: { name, reads: 'rollups', sql: () => sql }, params: {} }
+    await run(reader, plan, {})
+    const times: number[] = []
+    for (let i = 0; i < REPEATS * 5; i++) times.push(await run(reader, plan, {}))
+    console.log(`  ${`baseline: ${name}`.padEnd(25)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
+  }
+}
+
+{
   // the analytics page's change signal: read every 250 ms per watched site
   const plan = { panel: 'data_version', query: dataVersion, params: {} }
   await run(reader, plan, { site: 'bench' })
