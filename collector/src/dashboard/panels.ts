@@ -14,8 +14,6 @@ import { entryExitPages } from './queries/entry-exit-pages.js'
 import { entryExitFiltered } from './queries/entry-exit-filtered.js'
 import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns } from './queries/breakdowns.js'
 import { breakdownsFiltered } from './queries/breakdowns-filtered.js'
-import { customEvents } from './queries/custom-events.js'
-import { customEventsFiltered } from './queries/custom-events-filtered.js'
 import { provinces } from './queries/provinces.js'
 import { cabinets } from './queries/cabinets.js'
 
@@ -36,8 +34,8 @@ const CANDIDATES = 50
  * The analytics page's panels. Unfiltered, every panel reads a rollup (live visitors
  * excepted: the last five minutes of raw events). With an event filter, the traffic
  * panels read raw `events`; the revenue panels stay on their rollups (orders carry no
- * visitor), filtered only by province and cabinet. The eleven breakdowns (pages,
- * sources, places, technology) are one query, one pass over their rows.
+ * visitor), filtered only by province and cabinet. The twelve breakdowns (pages,
+ * sources, places, technology, custom events) are one query, one pass over their rows.
  */
 export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
@@ -55,7 +53,6 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
           { panel: 'exit_pages', query: entryExitFiltered, params: { by: 'exit', limit: LIMIT } },
         ]
       : [{ panel: 'entry_exit', query: entryExitPages, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } }]),
-    { panel: 'custom_events', query: f ? customEventsFiltered : customEvents, params: { limit: LIMIT, candidates: CANDIDATES } },
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },
   ]

@@ -1,4 +1,5 @@
 import { RequestError } from '../http/errors.js'
+import { windowParams } from './queries/range-shape.js'
 
 /** Dimensions a view can be filtered by (`f.<name>=value` in the query string, repeatable). */
 export const FILTER_NAMES = [
@@ -82,10 +83,11 @@ export function parseViewParams(query: URLSearchParams, site: string, siteTimeZo
   }
 }
 
-/** The query parameters every panel query takes (filters as `f_<name>` arrays). */
+/** The query parameters every panel query takes (filters as `f_<name>` arrays, the rollups' window bounds). */
 export function queryParams(view: ViewParams, hosts: string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {
     site: view.site, tz: view.tz, from: view.from, to: view.to, prev_from: view.prev_from, prev_to: view.prev_to, hourly: view.hourly, hosts,
+    ...windowParams(view),
   }
   for (const name of FILTER_NAMES) params[`f_${name}`] = view.filters[name]
   return params

@@ -5,24 +5,31 @@
  * Parameters of every panel query:
  *   {site:String} {tz:String} {from:Date} {to:Date} (inclusive, days in `tz`)
  *   {prev_from:Date} {prev_to:Date} (the period of the same length just before)
+ *   and the window bounds of range-shape.ts windowParams ({cur_start:UInt32}, …)
  * Hourly rollups are grouped in `tz` (exact for whole-hour offsets); daily rollups are
  * UTC days `from`…`to` (a day-grained breakdown cannot be cut at another midnight).
  */
 
+// The periods' first and last instants, computed from the validated dates (range-shape.ts
+// windowParams): constants here, so no time zone arithmetic is left for the planner.
+const START = `toDateTime({cur_start:UInt32}, 'UTC')`
+const END = `toDateTime({cur_end:UInt32}, 'UTC')`
+const PREV_START = `toDateTime({prev_start:UInt32}, 'UTC')`
+
 /** `hour` of an hourly rollup inside the chosen days in `tz`. */
-export const IN_RANGE_HOURS = `hour >= toDateTime({from:Date}, {tz:String}) AND hour < toDateTime({to:Date} + 1, {tz:String})`
+export const IN_RANGE_HOURS = `hour >= ${START} AND hour < ${END}`
 
 /** `hour` inside the current or the previous period. */
-export const IN_BOTH_PERIODS_HOURS = `hour >= toDateTime({prev_from:Date}, {tz:String}) AND hour < toDateTime({to:Date} + 1, {tz:String})`
-export const IS_CURRENT_HOUR = `hour >= toDateTime({from:Date}, {tz:String})`
+export const IN_BOTH_PERIODS_HOURS = `hour >= ${PREV_START} AND hour < ${END}`
+export const IS_CURRENT_HOUR = `hour >= ${START}`
 
 /** `day` of a daily rollup (UTC days). */
 export const IN_RANGE_DAYS = `day BETWEEN {from:Date} AND {to:Date}`
 
 /** Raw events inside the chosen days in `tz` (exact for any offset). */
-export const IN_RANGE_EVENTS = `site_id = {site:String} AND ts >= toDateTime({from:Date}, {tz:String}) AND ts < toDateTime({to:Date} + 1, {tz:String}) AND is_bot = 0`
-export const IN_BOTH_PERIODS_EVENTS = `site_id = {site:String} AND ts >= toDateTime({prev_from:Date}, {tz:String}) AND ts < toDateTime({to:Date} + 1, {tz:String}) AND is_bot = 0`
-export const IS_CURRENT_EVENT = `ts >= toDateTime({from:Date}, {tz:String})`
+export const IN_RANGE_EVENTS = `site_id = {site:String} AND ts >= ${START} AND ts < ${END} AND is_bot = 0`
+export const IN_BOTH_PERIODS_EVENTS = `site_id = {site:String} AND ts >= ${PREV_START} AND ts < ${END} AND is_bot = 0`
+export const IS_CURRENT_EVENT = `ts >= ${START}`
 
 /**
  * The event filters of a filtered view: each `{f_x:Array(String)}` is empty (no filter)

@@ -4,8 +4,8 @@ import type { DashboardQuery } from './query.js'
 
 /**
  * Page views, visitors and visits per hour (`{hourly:UInt8}` = 1) or per day, in `tz`.
- * Daily buckets read a UTC day's row where that day is a local day (the zone's offset is
- * 0 at both its midnights), and hours elsewhere.
+ * Daily buckets read the daily rows when every local midnight of the range is a UTC one
+ * (range-shape.ts), and hours otherwise.
  * `t` is the bucket's start (unix seconds). Only buckets with traffic are returned;
  * the page draws the empty past ones as 0 and no future ones.
  */
@@ -15,9 +15,6 @@ export const series: DashboardQuery = {
   sql: (db, shape = EVERY_GRAIN) => `
     SELECT toUnixTimestamp(if({hourly:UInt8} = 1, toStartOfHour(toTimeZone(row_start, {tz:String})), toStartOfDay(toTimeZone(row_start, {tz:String})))) AS t,
            sum(pv) AS pageviews, uniqCombinedMerge(14)(uv) AS visitors, uniqCombinedMerge(12)(vs) AS visits
-    FROM (${windowRows(db, {
-      columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", weeks: '0', grains: shape.series,
-      days: (day) => `{hourly:UInt8} = 0 AND timeZoneOffset(toDateTime(${day}, {tz:String})) = 0 AND timeZoneOffset(toDateTime(${day} + 1, {tz:String})) = 0`,
-    })})
+    FROM (${windowRows(db, { columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", period: 'series', grains: shape.series })})
     GROUP BY t ORDER BY t`,
 }

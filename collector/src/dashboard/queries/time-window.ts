@@ -1,60 +1,73 @@
 import type { Grains } from './range-shape.js'
 
 /**
- * The rows of the breakdown rollups (migration 011) that cover a range of days in the
- * viewer's time zone, each once, read at the coarsest grain that fits:
- *   whole UTC weeks (from Monday) inside the range → breakdown_weekly,
+ * The rows of the breakdown rollups (migration 011) that cover a period, each once, read
+ * at the coarsest grain that fits:
+ *   whole UTC weeks (from Monday) inside the period → breakdown_weekly,
  *   the other whole UTC days → breakdown_daily,
  *   the hours of the partial days at either end → breakdown_hourly.
- * For a whole-hour offset the hours cut the range exactly; for a :30 or :45 offset the
- * range is taken from the UTC hour holding local midnight (30 or 45 minutes early, at
- * both ends, so its length is right). A 30-day range merges ~10 states per value.
+ * For a whole-hour offset the hours cut the period exactly; for a :30 or :45 offset it
+ * is taken from the UTC hour holding local midnight (30 or 45 minutes early, at both
+ * ends, so its length is right). A 30-day range merges ~6 states per value.
  *
- * `from`/`to` are SQL date expressions (inclusive days in `{tz:String}`); `row_start` is each
- * row's start (DateTime UTC). `weeks` (an SQL condition) and `days` (one on a UTC day,
- * given as an SQL expression) say when those grains may be read (default: always): a
- * chart with a bucket per day reads no weeks, and a UTC day only where it is a local day.
+ * The bounds are parameters computed from the validated dates (range-shape.ts
+ * windowParams): `cur` the current period, `prev` the previous one, `series` the chart's
+ * (no weeks; days only where they are local days). `row_start` is each row's start
+ * (DateTime UTC).
  */
+export type Period = 'cur' | 'prev' | 'series'
+
 export interface WindowOptions {
   columns: string
   where: string
-  from?: string
-  to?: string
-  weeks?: string
-  days?: (day: string) => string
+  /** Default `cur`. */
+  period?: Period
   /** The tables to open (range-shape.ts); default all three. */
   grains?: Grains
 }
 
 export function windowRows(db: string, o: WindowOptions): string {
-  const from = o.from ?? '{from:Date}'
-  const to = o.to ?? '{to:Date}'
-  const start = `toDateTime(${from}, {tz:String})`
-  const end = `toDateTime(${to} + 1, {tz:String})`
-  // Whole UTC days [d1, d2) and whole weeks [w1, w2) inside the range; empty when d1 ≥ d2.
-  const d1 = `toDate(${start} + 86399, 'UTC')`
-  const d2 = `toDate(${end}, 'UTC')`
-  const w1 = `toMonday(${d1} + 6)`
-  const w2 = `toMonday(${d2})`
-  const days = o.days ?? (() => '1')
-  const weeks = o.weeks ?? '1'
-  // Each grain's rows are ranges of its sorting key (site, dim, time), so the index
-  // skips the rest: weeks in [w1, w2); days in [d1, d2) outside them; hours in
-  // [start, end) outside [d1, d2) (d2 ≤ d1 when there is no whole day: then all hours).
-  const g = o.grains ?? { weeks: true, days: true, hours: true }
-  const parts = [
-    g.weeks && `
-      SELECT toDateTime(week, 'UTC') AS row_start, ${o.columns} FROM ${db}.breakdown_weekly
-      WHERE site_id = {site:String} AND ${o.where} AND (${weeks}) AND week >= ${w1} AND week < ${w2}`,
-    g.days && `
-      SELECT toDateTime(day, 'UTC') AS row_start, ${o.columns} FROM ${db}.breakdown_daily
-      WHERE site_id = {site:String} AND ${o.where} AND (${days('day')}) AND day >= ${d1} AND day < ${d2}
-        AND (day < ${w1} OR day >= ${w2} OR NOT (${weeks}))`,
-    (g.hours || !(g.weeks || g.days)) && `
-      SELECT hour AS row_start, ${o.columns} FROM ${db}.breakdown_hourly
-      WHERE site_id = {site:String} AND ${o.where}
-        AND hour >= toStartOfHour(toTimeZone(${start}, 'UTC')) AND hour < toStartOfHour(toTimeZone(${end}, 'UTC'))
-        AND (hour < toDateTime(${d1}, 'UTC') OR hour >= toDateTime(${d2}, 'UTC') OR NOT (${days('toDate(hour)')}))`,
-  ]
-  return parts.filter(Boolean).join('\n      UNION ALL')
+  const p = o.period ?? 'cur'
+  return grainParts(o.grains, (grain) => `
+      SELECT ${ROW_START[grain]} AS row_start, ${o.columns} FROM ${db}.${TABLE[grain]}
+      WHERE site_id = {site:String} AND ${o.where} AND ${inPeriod(p, grain)}`)
+}
+
+/**
+ * {@link windowRows} of the current period and the previous one in one read of each
+ * grain, with a column `cur` (1 for a row of the current period). On the embedded
+ * engine every table a query opens costs milliseconds, so two periods opening each
+ * grain once is the cheaper read. `grains` is what either period needs.
+ */
+export function windowRowsOfBoth(db: string, o: Omit<WindowOptions, 'period'>): string {
+  return grainParts(o.grains, (grain) => `
+      SELECT ${ROW_START[grain]} AS row_start, ${inPeriod('cur', grain)} AS cur, ${o.columns} FROM ${db}.${TABLE[grain]}
+      WHERE site_id = {site:String} AND ${o.where} AND (cur OR ${inPeriod('prev', grain)})`)
+}
+
+const TABLE = { weeks: 'breakdown_weekly', days: 'breakdown_daily', hours: 'breakdown_hourly' } as const
+const ROW_START = { weeks: "toDateTime(week, 'UTC')", days: "toDateTime(day, 'UTC')", hours: 'hour' } as const
+
+function grainParts(grains: Grains | undefined, part: (grain: keyof Grains) => string): string {
+  const g = grains ?? { weeks: true, days: true, hours: true }
+  const open = (['weeks', 'days', 'hours'] as const).filter((k) => g[k])
+  return (open.length > 0 ? open : (['hours'] as const)).map(part).join('\n      UNION ALL')
+}
+
+/**
+ * A grain's rows inside period `p`. Each is a range of the grain's sorting key (site,
+ * dim, time), so the index skips the rest: weeks in [w1, w2); days in [d1, d2) outside
+ * the weeks; hours in [h1, h2) outside [d1, d2) (d2 ≤ d1 when there is no whole day:
+ * then every hour; w2 ≤ w1 when there is no whole week: then every day).
+ */
+function inPeriod(p: Period, grain: keyof Grains): string {
+  switch (grain) {
+    case 'weeks':
+      return `(week >= {${p}_w1:Date} AND week < {${p}_w2:Date})`
+    case 'days':
+      return `(day >= {${p}_d1:Date} AND day < {${p}_d2:Date} AND (day < {${p}_w1:Date} OR day >= {${p}_w2:Date}))`
+    case 'hours':
+      return `(hour >= toDateTime({${p}_h1:UInt32}, 'UTC') AND hour < toDateTime({${p}_h2:UInt32}, 'UTC')
+        AND (hour < toDateTime({${p}_hd1:UInt32}, 'UTC') OR hour >= toDateTime({${p}_hd2:UInt32}, 'UTC')))`
+  }
 }

@@ -1,5 +1,5 @@
-import { EVERY_GRAIN } from './range-shape.js'
-import { windowRows } from './time-window.js'
+import { EVERY_GRAIN, eitherPeriod } from './range-shape.js'
+import { windowRowsOfBoth } from './time-window.js'
 import type { DashboardQuery } from './query.js'
 
 /**
@@ -14,11 +14,5 @@ export const totals: DashboardQuery = {
            uniqCombinedMergeIf(12)(vs, cur) AS visits,
            sumIf(pv, NOT cur) AS prev_pageviews, uniqCombinedMergeIf(14)(uv, NOT cur) AS prev_visitors,
            uniqCombinedMergeIf(12)(vs, NOT cur) AS prev_visits
-    FROM (
-      SELECT 1 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, { columns: 'pageviews, visitors, visits', where: "dim = ''", grains: shape.current })})
-      UNION ALL
-      SELECT 0 AS cur, pageviews AS pv, visitors AS uv, visits AS vs FROM (${windowRows(db, {
-        columns: 'pageviews, visitors, visits', where: "dim = ''", from: '{prev_from:Date}', to: '{prev_to:Date}', grains: shape.previous,
-      })})
-    )`,
+    FROM (${windowRowsOfBoth(db, { columns: 'pageviews AS pv, visitors AS uv, visits AS vs', where: "dim = ''", grains: eitherPeriod(shape) })})`,
 }
