@@ -19,16 +19,19 @@ describe('cluster schema', () => {
     const single = readMigrations('tally').flatMap((m) => m.statements)
     const tables = single.filter((s) => s.startsWith('CREATE TABLE')).length
     const alters = single.filter((s) => s.startsWith('ALTER TABLE')).length
-    const views = single.length - tables - alters
+    const dropped = single.filter((s) => s.startsWith('DROP TABLE')).length
+    const views = single.length - tables - alters - dropped
     expect(tables).toBeGreaterThan(5)
     expect(alters).toBeGreaterThan(0)
-    // database + (local + Distributed) per table and per ALTER + each view or backfill once
-    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + views)
+    // database + (local + Distributed) per table, per ALTER and per dropped table + each view, dropped view or backfill once
+    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + 2 * dropped + views)
+    expect(statements).toContain('DROP TABLE IF EXISTS tally.breakdown_hourly_local ON CLUSTER analytics SYNC')
+    expect(statements).toContain('DROP VIEW IF EXISTS tally.breakdown_hourly_mv ON CLUSTER analytics SYNC')
   })
 
   it('parses with the ClickHouse parser, statement by statement', async () => {
     for (const statement of statements) {
-      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toMatch(/Create|Alter|Insert/)
+      await expect(client.query({ query: `EXPLAIN AST ${statement}`, format: 'TabSeparated' }).then((r) => r.text()), statement.slice(0, 60)).resolves.toMatch(/Create|Alter|Insert|Drop/)
     }
   })
 
@@ -54,7 +57,7 @@ describe('cluster schema', () => {
       expect(sources.length).toBeGreaterThan(0)
       expect(sources.every((t) => t.endsWith('_local'))).toBe(true)
     }
-    expect(views.some((v) => /FROM tally\.breakdown_hourly_local\b/.test(v))).toBe(true)
+    expect(views.some((v) => /FROM tally\.breakdown_by_hour_local\b/.test(v))).toBe(true)
   })
 
   it('adds a column on the shards and on the Distributed table alike', () => {

@@ -12,6 +12,7 @@ import { readMigrations, type Migration } from './migrate.js'
  *   `ON CLUSTER` on both the local and the Distributed table;
  * - `INSERT … SELECT` (a backfill) is kept as it is: run once, on one node, it reads
  *   and writes through the Distributed tables.
+ * - `DROP TABLE|VIEW IF EXISTS` runs `ON CLUSTER`; a table's `_local` one is dropped too.
  * Events are sharded by visitor, so one visitor's session stays on one shard.
  */
 export interface ClusterOptions {
@@ -26,6 +27,7 @@ const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) 
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
 const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
 const INSERT_SELECT = /^INSERT INTO \S+[\s(][\s\S]*\bSELECT\b/
+const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\S+)\.(\w+)$/
 
 /** Sharding keys of the Distributed tables that are written to; the rest only read. */
 // An order's ledger rows, and so its state, stay on one shard.
@@ -67,6 +69,15 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
     if (alter) {
       const [, db, name] = alter
       for (const target of [`${name}_local`, name]) out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${target} ${on} `))
+      continue
+    }
+    const drop = DROP.exec(statement)
+    if (drop) {
+      const [, kind, db, name] = drop
+      // a table is its Distributed table and the shards' `_local` one; a view is itself
+      const targets = kind === 'TABLE' ? [name, `${name}_local`] : [name]
+      for (const target of targets) out.push(`DROP ${kind} IF EXISTS ${db}.${target} ${on} SYNC`)
+      tables.delete(name!)
       continue
     }
     if (INSERT_SELECT.test(statement)) {

@@ -45,8 +45,9 @@ export function splitStatements(sql: string): string[] {
 /**
  * Applies what has not run yet, in order, and records each in `schema_migrations`.
  * Statements are idempotent (`IF NOT EXISTS`), so a migration cut short re-runs safely.
+ * `dir` is for tests that stop at an older schema.
  */
-export async function migrate(client: ClickHouseClient, database: string): Promise<string[]> {
+export async function migrate(client: ClickHouseClient, database: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database} ENGINE = Atomic` })
   const log = table(database, TABLES.migrations)
   await client.command({
@@ -55,7 +56,7 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   const done = await client.query({ query: `SELECT name, checksum FROM ${log}`, format: 'JSONEachRow' })
   const applied = new Map((await done.json<{ name: string; checksum: string }>()).map((r) => [r.name, r.checksum]))
   const ran: string[] = []
-  for (const m of readMigrations(database)) {
+  for (const m of readMigrations(database, dir)) {
     const previous = applied.get(m.name)
     if (previous !== undefined) {
       if (previous !== m.checksum) throw new MigrationError(`migration ${m.name} changed after it was applied; add a new migration instead`)

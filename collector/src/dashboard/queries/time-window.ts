@@ -1,11 +1,11 @@
 import type { Grains } from './range-shape.js'
 
 /**
- * The rows of the breakdown rollups (migration 011) that cover a period, each once, read
- * at the coarsest grain that fits:
- *   whole UTC weeks (from Monday) inside the period → breakdown_weekly,
- *   the other whole UTC days → breakdown_daily,
- *   the hours of the partial days at either end → breakdown_hourly.
+ * The rows of the breakdown rollups (migrations 011, 013) that cover a period, each once,
+ * read at the coarsest grain that fits:
+ *   whole UTC weeks (from Monday) inside the period → breakdown_by_week,
+ *   the other whole UTC days → breakdown_by_day,
+ *   the hours of the partial days at either end → breakdown_by_hour.
  * For a whole-hour offset the hours cut the period exactly; for a :30 or :45 offset it
  * is taken from the UTC hour holding local midnight (30 or 45 minutes early, at both
  * ends, so its length is right). A 30-day range merges ~6 states per value.
@@ -45,7 +45,7 @@ export function windowRowsOfBoth(db: string, o: Omit<WindowOptions, 'period'>): 
       WHERE site_id = {site:String} AND ${o.where} AND (cur OR ${inPeriod('prev', grain)})`)
 }
 
-const TABLE = { weeks: 'breakdown_weekly', days: 'breakdown_daily', hours: 'breakdown_hourly' } as const
+const TABLE = { weeks: 'breakdown_by_week', days: 'breakdown_by_day', hours: 'breakdown_by_hour' } as const
 const ROW_START = { weeks: "toDateTime(week, 'UTC')", days: "toDateTime(day, 'UTC')", hours: 'hour' } as const
 
 function grainParts(grains: Grains | undefined, part: (grain: keyof Grains) => string): string {
@@ -56,7 +56,7 @@ function grainParts(grains: Grains | undefined, part: (grain: keyof Grains) => s
 
 /**
  * A grain's rows inside period `p`. Each is a range of the grain's sorting key (site,
- * dim, time), so the index skips the rest: weeks in [w1, w2); days in [d1, d2) outside
+ * dim, time, value), so the index skips the rest: weeks in [w1, w2); days in [d1, d2) outside
  * the weeks; hours in [h1, h2) outside [d1, d2) (d2 ≤ d1 when there is no whole day:
  * then every hour; w2 ≤ w1 when there is no whole week: then every day).
  */
