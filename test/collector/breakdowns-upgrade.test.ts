@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeRows } from '../support/rows.js'
 import { configSchema } from '../../collector/src/config/schema.js'
 import { openStorage, type Storage } from '../../collector/src/storage/client.js'
-import { MIGRATIONS_DIR, migrate } from '../../collector/src/storage/migrate.js'
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../../collector/src/storage/migrate.js'
 
 // Migration 013 re-sorts the breakdown rollups of 011 (time before value) under new names
 // and 014 drops the old tables. An install that has traffic in the old tables upgrades to
-// the same numbers, and events after the upgrade reach the new tables only.
+// the same numbers (also when 013 runs twice), and events after the upgrade reach the new
+// tables only.
 let storage: Storage
 let db: string
 const GRAINS = [['breakdown_hourly', 'breakdown_by_hour', 'hour'], ['breakdown_daily', 'breakdown_by_day', 'day'], ['breakdown_weekly', 'breakdown_by_week', 'week']] as const
@@ -39,7 +40,15 @@ describe('upgrading the breakdown rollups (013, 014)', () => {
     const before = await Promise.all(GRAINS.map(([old, , time]) => content(old, time)))
     expect(before[0]!.length).toBeGreaterThan(100)
 
-    expect(await migrate(storage.client, db)).toEqual(['013_breakdowns_by_time.sql', '014_drop_value_first_breakdowns.sql'])
+    // 013 alone first, then once more as a migration cut short before it was recorded
+    // re-runs it: its backfill's dedup token keeps every grain from counting twice.
+    const upTo013 = mkdtempSync(join(tmpdir(), 'tally-migrations-'))
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '014')) cpSync(join(MIGRATIONS_DIR, f), join(upTo013, f))
+    expect(await migrate(storage.client, db, upTo013)).toEqual(['013_breakdowns_by_time.sql'])
+    for (const statement of readMigrations(db).find((m) => m.name === '013_breakdowns_by_time.sql')!.statements) {
+      await storage.client.command({ query: statement })
+    }
+    expect(await migrate(storage.client, db)).toEqual(['014_drop_value_first_breakdowns.sql'])
     for (const [i, [, now, time]] of GRAINS.entries()) expect(await content(now, time)).toEqual(before[i])
     const left = await rows(`SELECT name FROM system.tables WHERE database = '${db}' AND name LIKE 'breakdown_%' ORDER BY name`)
     expect(left.map((r) => r.name)).toEqual(['breakdown_by_day', 'breakdown_by_day_mv', 'breakdown_by_hour', 'breakdown_by_hour_mv', 'breakdown_by_week', 'breakdown_by_week_mv'])
