@@ -119,9 +119,10 @@ for (const [title, query] of [
   const plans = analyticsPanels(view.eventFiltered)
   console.log(`\n${title}, ${TZ} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
   // The breakdowns are one query for twelve panels; each panel alone is timed too (custom
-  // events with the all-traffic row their conversion rate needs).
+  // events with the all-traffic row their conversion rate needs). The visit panels are one
+  // query for three.
   const each = plans.flatMap((plan) =>
-    plan.split ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: dim === 'event' ? ['', dim] : [dim] } }))] : [plan])
+    plan.split && 'dims' in plan.params ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: dim === 'event' ? ['', dim] : [dim] } }))] : [plan])
   for (const plan of each) {
     await run(reader, plan, shared, shape) // warm
     const times: number[] = []

@@ -3,14 +3,13 @@ import type { DashboardQuery } from './queries/query.js'
 import type { RangeShape } from './queries/range-shape.js'
 import { totals } from './queries/totals.js'
 import { totalsFiltered } from './queries/totals-filtered.js'
-import { engagement } from './queries/engagement.js'
 import { engagementFiltered } from './queries/engagement-filtered.js'
 import { series } from './queries/series.js'
 import { seriesFiltered } from './queries/series-filtered.js'
 import { revenueTotals } from './queries/revenue-totals.js'
 import { revenueSeries } from './queries/revenue-series.js'
 import { live } from './queries/live.js'
-import { entryExitPages } from './queries/entry-exit-pages.js'
+import { visits } from './queries/visits.js'
 import { entryExitFiltered } from './queries/entry-exit-filtered.js'
 import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns } from './queries/breakdowns.js'
 import { breakdownsFiltered } from './queries/breakdowns-filtered.js'
@@ -41,7 +40,6 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
   return [
     { panel: 'totals', query: f ? totalsFiltered : totals, params: {} },
-    { panel: 'engagement', query: f ? engagementFiltered : engagement, params: {} },
     { panel: 'series', query: f ? seriesFiltered : series, params: {} },
     { panel: 'live', query: live, params: {} },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
@@ -49,10 +47,11 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
     ...(f
       ? [
+          { panel: 'engagement', query: engagementFiltered, params: {} },
           { panel: 'entry_pages', query: entryExitFiltered, params: { by: 'entry', limit: LIMIT } },
           { panel: 'exit_pages', query: entryExitFiltered, params: { by: 'exit', limit: LIMIT } },
         ]
-      : [{ panel: 'entry_exit', query: entryExitPages, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } }]),
+      : [{ panel: 'visits', query: visits, params: { limit: LIMIT }, split: { engagement: 'engagement', entry: 'entry_pages', exit: 'exit_pages' } }]),
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },
   ]

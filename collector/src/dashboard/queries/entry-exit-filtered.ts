@@ -1,7 +1,7 @@
 import { EVENT_FILTERS, IN_RANGE_EVENTS } from './fragments.js'
 import type { DashboardQuery } from './query.js'
 
-/** {@link entryExitPages} over raw page views of the filtered view (visits in the range). */
+/** The entry and exit pages of {@link visits} over raw page views of the filtered view (visits in the range). */
 export const entryExitFiltered: DashboardQuery = {
   name: 'entry_exit',
   reads: 'events',
