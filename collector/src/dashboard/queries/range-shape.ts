@@ -111,11 +111,25 @@ function everyMidnightIsUtc(from: string, to: string, tz: string): boolean {
 const day = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY
 const dateOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10)
 
-/** The instant (ms) of local midnight starting day number `d` in `tz`. */
+/**
+ * The first instant (ms) of day number `d` in `tz`: its local midnight (the first one, where
+ * clocks fall back across it), or where a DST change skips midnight (Havana, Santiago,
+ * the Azores) the change itself, as ClickHouse's `toDateTime(date, tz)` answers.
+ */
 function localMidnight(d: number, tz: string): number {
-  const guess = d * DAY
-  const first = guess - offsetMs(guess, tz)
-  return guess - offsetMs(first, tz)
+  const wall = d * DAY
+  const at = [offsetMs(wall - 14 * HOUR, tz), offsetMs(wall, tz), offsetMs(wall + 14 * HOUR, tz)]
+    .map((o) => wall - o)
+    .filter((t) => offsetMs(t, tz) === wall - t)
+  if (at.length > 0) return Math.min(...at)
+  // Midnight does not exist: the first second whose local time is past it.
+  let [before, after] = [wall - 14 * HOUR, wall + 14 * HOUR]
+  while (after - before > 1000) {
+    const mid = before + Math.floor((after - before) / 2000) * 1000
+    if (mid + offsetMs(mid, tz) >= wall) after = mid
+    else before = mid
+  }
+  return after
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>()
