@@ -24,7 +24,12 @@ describe('cluster schema', () => {
     expect(tables).toBeGreaterThan(5)
     expect(alters).toBeGreaterThan(0)
     // database + (local + Distributed) per table, per ALTER and per dropped table + each view, dropped view or backfill once
-    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + 2 * dropped + views)
+    // + the migrations' log and its rows
+    expect(statements).toHaveLength(1 + 2 * tables + 2 * alters + 2 * dropped + views + 2)
+    // recorded as applied, so a collector's migrator pointed at the cluster runs none again
+    const names = readMigrations('tally').map((m) => `('${m.name}', '${m.checksum}')`)
+    expect(statements.at(-1)).toBe(`INSERT INTO tally.schema_migrations (name, checksum) VALUES ${names.join(', ')}`)
+    expect(statements.at(-2)).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/schema_migrations', '{shard}-{replica}')")
     expect(statements).toContain('DROP TABLE IF EXISTS tally.breakdown_hourly_local ON CLUSTER analytics SYNC')
     expect(statements).toContain('DROP VIEW IF EXISTS tally.breakdown_hourly_mv ON CLUSTER analytics SYNC')
   })

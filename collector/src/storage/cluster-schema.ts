@@ -1,4 +1,5 @@
 import { readMigrations, type Migration } from './migrate.js'
+import { TABLES, table } from './tables.js'
 
 /**
  * The schema for a ClickHouse cluster, generated from the same numbered migrations as
@@ -13,6 +14,7 @@ import { readMigrations, type Migration } from './migrate.js'
  * - `INSERT … SELECT` (a backfill) is kept as it is: run once, on one node, it reads
  *   and writes through the Distributed tables.
  * - `DROP TABLE|VIEW IF EXISTS` runs `ON CLUSTER`; a table's `_local` one is dropped too.
+ * - it ends by recording every migration in `schema_migrations`, replicated to every node.
  * Events are sharded by visitor, so one visitor's session stays on one shard.
  */
 export interface ClusterOptions {
@@ -85,6 +87,15 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
       continue
     }
     throw new Error(`no cluster form for this statement; teach cluster-schema.ts: ${statement.slice(0, 80)}`)
+  }
+  // Recorded as applied, on every node (one replication path for the whole cluster), so a
+  // collector's migrator pointed at the cluster runs none of them again: re-run there, a
+  // backfill would count twice and a dropped table would come back as a local one.
+  const log = table(database, TABLES.migrations)
+  out.push(`CREATE TABLE IF NOT EXISTS ${log} ${on} (name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/${TABLES.migrations}', '{shard}-{replica}') ORDER BY name`)
+  if (migrations.length > 0) {
+    out.push(`INSERT INTO ${log} (name, checksum) VALUES ${migrations.map((m) => `('${m.name}', '${m.checksum}')`).join(', ')}`)
   }
   return out
 }
