@@ -3,10 +3,10 @@
 --   breakdown_daily, breakdown_weekly (same columns, same views; 014 drops the old ones).
 -- Why: a panel reads every value of a dimension over a few weeks and days. Sorted
 -- (dim, value, time), each value's two days of a 30-day range sat in their own granule
--- among its other days, so the read deserialised ~3.5x the rows it needed (12.8 k of
--- ~3.6 k for the page's breakdowns; a visitor state is up to 12 KB). Sorted
--- (dim, time, value), a period of a dimension is one run of rows: the 30-day breakdowns
--- query went from ~160-180 to ~90-100 ms on 10 M events (test/bench/dashboard-queries.ts).
+-- among its other days, so the read deserialised several times the rows it needed (a
+-- visitor state is up to 12 KB). Sorted (dim, time, value), a period of a dimension is
+-- one run of rows: the 30-day breakdowns query went from ~155 to ~105-110 ms p50 on
+-- 10 M events (test/bench/dashboard-queries.ts).
 -- The old views stop before the new ones start; the backfill copies the old hourly rows
 -- into breakdown_by_hour, and the chained views fill the day and week grains from it, as
 -- they do for every insert. A fixed dedup token makes a re-run after a cut-short
