@@ -10,7 +10,8 @@ import { TABLES, table } from './tables.js'
  *   `<rollup>_local`: each shard rolls up its own events, and reading a rollup through
  *   its Distributed table merges the shards' states (`sum`, `uniqMerge` stay exact);
  * - plain views and the database get `ON CLUSTER` as they are; `ALTER TABLE` runs
- *   `ON CLUSTER` on both the local and the Distributed table;
+ *   `ON CLUSTER` on both the local and the Distributed table, except what only storage
+ *   has (projections, codecs, MergeTree settings): that runs on the `_local` one only;
  * - `INSERT … SELECT` (a backfill) is kept as it is: run once, on one node, it reads
  *   and writes through the Distributed tables.
  * - `DROP TABLE|VIEW IF EXISTS` runs `ON CLUSTER`; a table's `_local` one is dropped too.
@@ -28,6 +29,8 @@ const ENGINE = /\bENGINE = (\w*MergeTree)\b(\((?:[^()]|\([^()]*\))*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
 const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
+// A Distributed table has no parts: projections, codecs and MergeTree settings are the shards'.
+const STORAGE_ONLY_ALTER = /\b(PROJECTION|CODEC|MODIFY SETTING)\b/
 const INSERT_SELECT = /^INSERT INTO \S+[\s(][\s\S]*\bSELECT\b/
 const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\S+)\.(\w+)$/
 
@@ -70,7 +73,8 @@ export function clusterStatements(database: string, options: ClusterOptions, mig
     const alter = ALTER.exec(statement)
     if (alter) {
       const [, db, name] = alter
-      for (const target of [`${name}_local`, name]) out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${target} ${on} `))
+      const targets = STORAGE_ONLY_ALTER.test(statement) ? [`${name}_local`] : [`${name}_local`, name]
+      for (const target of targets) out.push(statement.replace(ALTER, `ALTER TABLE ${db}.${target} ${on} `))
       continue
     }
     const drop = DROP.exec(statement)
