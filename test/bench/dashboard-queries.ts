@@ -32,6 +32,12 @@ const client = open()
   const t = performance.now()
   const ran = await migrate(client, 'tally')
   if (ran.length > 0) console.log(`migrations ${ran.join(', ')}: ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  // and the background work they start (015 materialises events' projections in old parts)
+  const waited = performance.now()
+  while (Number((await (await client.query({ query: 'SELECT count() AS n FROM system.mutations WHERE NOT is_done', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  if (ran.length > 0) console.log(`their mutations: ${((performance.now() - waited) / 1000).toFixed(1)} s more`)
 }
 const now = Date.now()
 const t0 = performance.now()

@@ -13,7 +13,8 @@ import type { DashboardQuery } from './query.js'
  * without being copied (an ARRAY JOIN of one tuple per breakdown made 13 rows of every
  * event and took 2.5× as long). A breakdown's key is NULL for the events it does not
  * count (a custom event has no page row); that group is dropped. `grouping(k) = 0` says
- * which set a row is from.
+ * which set a row is from. Visitors are counted by a hash of the id computed once per
+ * event, not once per set (-25 % on a broad filter).
  */
 export const breakdownsFiltered: DashboardQuery = {
   name: 'breakdowns',
@@ -25,9 +26,9 @@ export const breakdownsFiltered: DashboardQuery = {
       SELECT multiIf(${KEYS.map(([dim, key]) => `grouping(${key}) = 0, '${dim}'`).join(', ')}, '') AS dim,
              if(dim = '', '', coalesce(${KEYS.map(([, key]) => key).join(', ')})) AS value,
              if(dim = 'region', toString(country), '') AS country_code,
-             uniq(visitor_id) AS visitors, countIf(type = 'pageview') AS pageviews, count() AS events
+             uniq(visitor_hash) AS visitors, countIf(type = 'pageview') AS pageviews, count() AS events
       FROM (
-        SELECT visitor_id, type, country,
+        SELECT cityHash64(visitor_id) AS visitor_hash, type, country,
                if(type = 'pageview', path, NULL) AS k_page,
                ${SOURCES.map(([key, column]) => `if(type = 'pageview' AND channel != 'internal', toString(${column}), NULL) AS ${key}`).join(',\n               ')},
                ${PLACES_AND_TECH.map(([key, column]) => `if(type = 'pageview', toString(${column}), NULL) AS ${key}`).join(',\n               ')},
