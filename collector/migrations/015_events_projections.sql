@@ -5,9 +5,11 @@
 -- written with every insert (ClickHouse picks one when it reads fewer marks; results are
 -- the same either way):
 --   events_by_path: the columns the filtered panels read, sorted by page, so a page
---     filter reads only that page's rows (~40 % more storage for events);
+--     filter reads only that page's rows;
 --   events_by_name: the few columns a goal filter's visitor set needs, sorted by event
 --     name, so finding who sent `signup` reads only those events.
+-- Together they take about two thirds more disk than events alone (10 M bench events:
+-- 123 + 94 MB next to 325 MB).
 -- A lightweight DELETE on events (erasing a visitor) drops the projections of the parts it
 -- touches: those parts are then read from the main table, exact, until a merge or
 -- `ALTER TABLE events MATERIALIZE PROJECTION events_by_path` restores them. Without the
