@@ -79,6 +79,18 @@ if (!process.argv.includes('--no-summaries')) {
   console.log(`visit summaries: ${round.computed} days in ${((performance.now() - t1) / 1000).toFixed(1)} s`)
 }
 
+{
+  // what events and its projections (015) take on disk
+  const [size] = await (await client.query({
+    query: `SELECT (SELECT sum(data_compressed_bytes) FROM system.parts WHERE database = 'tally' AND table = 'events' AND active) AS events,
+                   (SELECT sumIf(data_compressed_bytes, name = 'events_by_path') FROM system.projection_parts WHERE database = 'tally' AND table = 'events' AND active) AS by_path,
+                   (SELECT sumIf(data_compressed_bytes, name = 'events_by_name') FROM system.projection_parts WHERE database = 'tally' AND table = 'events' AND active) AS by_name`,
+    format: 'JSONEachRow',
+  })).json<Record<string, string>>()
+  const mb = (b: string | undefined) => `${(Number(b) / 1e6).toFixed(0)} MB`
+  console.log(`events on disk: ${mb(size?.events)}, projections events_by_path ${mb(size?.by_path)}, events_by_name ${mb(size?.by_name)}`)
+}
+
 const reader = open()
 await reader.command({ query: 'SET readonly = 1' })
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
