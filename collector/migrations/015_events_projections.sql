@@ -10,12 +10,14 @@
 --     name, so finding who sent `signup` reads only those events.
 -- Together they take about two thirds more disk than events alone (the dashboard bench's
 -- 10 M events: 129 + 99 MB next to 341 MB).
--- A lightweight DELETE on events (erasing a visitor) drops the projections of the parts it
--- touches: those parts are then read from the main table, exact, until a merge or
--- `ALTER TABLE events MATERIALIZE PROJECTION events_by_path` restores them. Without the
--- setting ClickHouse refuses the DELETE; its 'rebuild' mode still counted deleted rows
--- through the projection on this engine (26.7) until the part merged.
--- ts is sorted within a part: DoubleDelta stores it in a fraction of the bytes
+-- A lightweight DELETE on events (erasing a visitor) drops both projections of the parts it
+-- touches: those parts are then read from the main table, exact. `MATERIALIZE PROJECTION`
+-- skips a part that still carries a deletion mask, so restoring them is
+--   ALTER TABLE events APPLY DELETED MASK, then ALTER TABLE events MATERIALIZE PROJECTION …
+-- (for both), or a merge of the part. Without the setting ClickHouse refuses the DELETE;
+-- its 'rebuild' mode still counted deleted rows through the projection on this engine
+-- (26.7) until the part merged.
+-- ts is sorted within each site of a part: DoubleDelta stores it in a fraction of the bytes
 -- (47 MB → 0.2 MB for 10 M events), so every raw range scan reads less. Parts written
 -- before keep their old codec until a merge rewrites them.
 ALTER TABLE {db}.events MODIFY SETTING lightweight_mutation_projection_mode = 'drop';
@@ -33,10 +35,14 @@ ALTER TABLE {db}.events ADD PROJECTION IF NOT EXISTS events_by_name (
     ORDER BY site_id, name, ts
 );
 
--- Existing parts get the projections in the background: a mutation (~20 s per 10 M events
+-- Existing parts get the projections in the background: mutations (~20 s per 10 M events
 -- here), not waited for (the embedded engine waits by default), so an upgrade does not hold
--- the collector's start. Queries stay exact meanwhile, reading the main table for the parts
--- without them; `SELECT * FROM system.mutations WHERE NOT is_done` shows the progress.
+-- the collector's start; they run in order. Queries stay exact meanwhile, reading the main
+-- table for the parts without them; `SELECT * FROM system.mutations WHERE NOT is_done`
+-- shows the progress. Deleted rows are applied first: a part with a deletion mask (a DELETE
+-- before this upgrade) would get no projection.
+ALTER TABLE {db}.events APPLY DELETED MASK SETTINGS mutations_sync = 0;
+
 ALTER TABLE {db}.events MATERIALIZE PROJECTION events_by_path SETTINGS mutations_sync = 0;
 
 ALTER TABLE {db}.events MATERIALIZE PROJECTION events_by_name SETTINGS mutations_sync = 0;

@@ -34,7 +34,13 @@ const client = open()
   if (ran.length > 0) console.log(`migrations ${ran.join(', ')}: ${((performance.now() - t) / 1000).toFixed(1)} s`)
   // and the background work they start (015 materialises events' projections in old parts)
   const waited = performance.now()
-  while (Number((await (await client.query({ query: 'SELECT count() AS n FROM system.mutations WHERE NOT is_done', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n) > 0) {
+  for (;;) {
+    const [left] = await (await client.query({
+      query: "SELECT count() AS n, max(latest_fail_reason) AS failed FROM system.mutations WHERE database = 'tally' AND NOT is_done",
+      format: 'JSONEachRow',
+    })).json<{ n: string; failed: string }>()
+    if (left!.failed) throw new Error(`a migration's mutation fails: ${left!.failed}`)
+    if (Number(left!.n) === 0) break
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
   if (ran.length > 0) console.log(`their mutations: ${((performance.now() - waited) / 1000).toFixed(1)} s more`)

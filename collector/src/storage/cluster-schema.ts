@@ -29,8 +29,11 @@ const ENGINE = /\bENGINE = (\w*MergeTree)\b(\((?:[^()]|\([^()]*\))*\))?/
 const MATERIALIZED_VIEW = /^CREATE MATERIALIZED VIEW IF NOT EXISTS (\S+)\.(\w+) TO (\S+)\.(\w+) AS/
 const VIEW = /^CREATE VIEW IF NOT EXISTS (\S+)\.(\w+) AS/
 const ALTER = /^ALTER TABLE (\S+)\.(\w+) /
-// A Distributed table has no parts: projections, codecs and MergeTree settings are the shards'.
-const STORAGE_ONLY_ALTER = /\b(PROJECTION|CODEC|MODIFY SETTING)\b/
+// A Distributed table has no parts: projections, deleted-row masks, table settings and a
+// column's codec are the shards'. A codec is changed in a statement of its own (`MODIFY
+// COLUMN c SameType CODEC(…)`): a type change must not carry one, or the Distributed table
+// would keep the old type.
+const STORAGE_ONLY_ALTER = /^ALTER TABLE \S+ (?:(?:ADD|DROP|MATERIALIZE|CLEAR) PROJECTION |APPLY DELETED MASK|MODIFY SETTING |MODIFY COLUMN \w+ [^;]* CODEC\()/
 const INSERT_SELECT = /^INSERT INTO \S+[\s(][\s\S]*\bSELECT\b/
 const DROP = /^DROP (TABLE|VIEW) IF EXISTS (\S+)\.(\w+)$/
 

@@ -14,14 +14,16 @@ import type { DashboardQuery } from './query.js'
  * every event, took 3–7× as long on 10 M events under a page or a broad filter (about the
  * same under a goal filter) and kept events' projection unused. A breakdown's key is NULL
  * for the events it does not count (a custom event has no page row); that group is
- * dropped. `grouping(k) = 0` says which set a row is from. Visitors are counted by a hash
- * of the id computed once per event, not once per set (10–25 % less on a broad filter).
+ * dropped (so is the all-traffic row of a view without events). `grouping(k) = 0` says
+ * which set a row is from (standard SQL: ClickHouse's default
+ * force_grouping_standard_compatibility). Visitors are counted by a hash of the id
+ * computed once per event, not once per set (10–25 % less on a broad filter).
  */
 export const breakdownsFiltered: DashboardQuery = {
   name: 'breakdowns',
   reads: 'events',
   sql: (db) => `
-    SELECT dim, if(value = '' AND dim != '', '(unknown)', value) AS label, country_code, visitors, pageviews, events,
+    SELECT dim, if(value = '' AND dim != '', '(unknown)', assumeNotNull(value)) AS label, country_code, visitors, pageviews, events,
            if(dim != 'event', 0, round(visitors / greatest(1, max(if(dim = '', visitors, 0)) OVER ()), 4)) AS conversion_rate
     FROM (
       SELECT multiIf(${KEYS.map(([dim, key]) => `grouping(${key}) = 0, '${dim}'`).join(', ')}, '') AS dim,
@@ -39,9 +41,9 @@ export const breakdownsFiltered: DashboardQuery = {
       )
       GROUP BY GROUPING SETS ((), ${KEYS.map(([dim, key]) => (dim === 'region' ? `(${key}, country)` : `(${key})`)).join(', ')})
     )
-    WHERE dim IN {dims:Array(String)} AND (dim = '' OR value IS NOT NULL)
+    WHERE dim IN {dims:Array(String)} AND (dim = '' OR value IS NOT NULL) AND events > 0
       AND (value != '' OR dim IN ('', 'browser', 'os', 'device')) AND NOT (dim = 'referrer' AND value IN {hosts:Array(String)})
-    ORDER BY dim, visitors DESC, if(dim = 'event', events, pageviews) DESC, label LIMIT {limit:UInt32} BY dim`,
+    ORDER BY dim, visitors DESC, if(dim = 'event', events, pageviews) DESC, label, country_code LIMIT {limit:UInt32} BY dim`,
 }
 
 // [key, events column]: the breakdowns of page views that are not self-referrals …

@@ -40,8 +40,8 @@ export const breakdowns: DashboardQuery = {
       FROM (${windowRows(db, { columns: 'dim, value, parent, pageviews, events', where: 'dim IN {dims:Array(String)}', grains: shape.current })})
       WHERE (value != '' OR dim IN ('', 'browser', 'os', 'device')) AND NOT (dim = 'referrer' AND value IN {hosts:Array(String)})
       GROUP BY dim, value, parent
-      ORDER BY sum(if(dim = 'event', events, pageviews)) DESC, value LIMIT {candidates:UInt32} BY dim
+      ORDER BY sum(if(dim = 'event', events, pageviews)) DESC, value, parent LIMIT {candidates:UInt32} BY dim
     )
     GROUP BY dim, value, parent
-    ORDER BY dim, visitors DESC, if(dim = 'event', events, pageviews) DESC, label LIMIT {limit:UInt32} BY dim`,
+    ORDER BY dim, visitors DESC, if(dim = 'event', events, pageviews) DESC, label, country_code LIMIT {limit:UInt32} BY dim`,
 }
