@@ -30,18 +30,21 @@ afterAll(async () => storage?.close())
 // Settings go in the query text: the embedded client SETs clickhouse_settings on its
 // session, where they would stay for every later query.
 const MAIN_TABLE_ONLY = 'SETTINGS optimize_use_projections = 0'
+/** The filtered view's panels that read events (live excepted: the last five minutes), and their parameters. */
+const filteredView = (query: string) => ({
+  plans: analyticsPanels(true).filter((p) => p.query.reads === 'events' && p.panel !== 'live'),
+  params: queryParams(parseViewParams(new URLSearchParams(query), 'a', 'UTC'), ['shop.example']),
+})
 const filteredPage = async (query: string, settings = '') => {
-  const view = parseViewParams(new URLSearchParams(query), 'a', 'UTC')
-  const plans = analyticsPanels(true).filter((p) => p.query.reads === 'events' && p.panel !== 'live')
+  const { plans, params } = filteredView(query)
   const client = { query: (q: Parameters<Storage['client']['query']>[0]) => storage.client.query({ ...q, query: `${q.query} ${settings}` }) }
-  return (await runPanels(client as Storage['client'], db, plans, queryParams(view, ['shop.example']))).panels
+  return (await runPanels(client as Storage['client'], db, plans, params)).panels
 }
 /** What each filtered panel's query reads, in rows. */
 const rowsRead = async (query: string) => {
-  const view = parseViewParams(new URLSearchParams(query), 'a', 'UTC')
-  const plans = analyticsPanels(true).filter((p) => p.query.reads === 'events' && p.panel !== 'live')
+  const { plans, params } = filteredView(query)
   return Object.fromEntries(await Promise.all(plans.map(async (p) => {
-    const result = await storage.client.query({ query: p.query.sql(db), query_params: { ...queryParams(view, ['shop.example']), ...p.params }, format: 'JSON' })
+    const result = await storage.client.query({ query: p.query.sql(db), query_params: { ...params, ...p.params }, format: 'JSON' })
     return [p.panel, Number((await result.json()).statistics!.rows_read)] as const
   })))
 }
