@@ -23,6 +23,8 @@ export interface PanelPlan {
   params: Record<string, unknown>
   /** A query answering several panels: its rows' `dim` says which (dim → panel). */
   split?: Readonly<Record<string, string>>
+  /** Its answer moves with the clock, not only with the data (live visitors): never kept (answer-cache.ts). */
+  clocked?: true
 }
 
 const LIMIT = 10
@@ -41,7 +43,7 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   return [
     { panel: 'totals', query: f ? totalsFiltered : totals, params: {} },
     { panel: 'series', query: f ? seriesFiltered : series, params: {} },
-    { panel: 'live', query: live, params: {} },
+    { panel: 'live', query: live, params: {}, clocked: true },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
     { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
@@ -57,14 +59,20 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   ]
 }
 
-/** Runs panels with the shared parameters; answers `{ panel: rows }` and which source each read. */
+/** The rows of each panel, and which source each read. */
+export interface PanelRows {
+  panels: Record<string, unknown[]>
+  reads: Record<string, string>
+}
+
+/** Runs panels with the shared parameters. */
 export async function runPanels(
   client: ClickHouseClient,
   db: string,
   plans: PanelPlan[],
   shared: Record<string, unknown>,
   shape?: RangeShape,
-): Promise<{ panels: Record<string, unknown[]>; reads: Record<string, string> }> {
+): Promise<PanelRows> {
   const panels: Record<string, unknown[]> = {}
   const reads: Record<string, string> = {}
   await Promise.all(

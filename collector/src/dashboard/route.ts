@@ -6,12 +6,13 @@ import { siteHostSet } from '../enrich/referrer.js'
 import { DashboardAssets } from './assets.js'
 import { allowedSite, dashboardAccess, type ShareLookup } from './access.js'
 import { parseViewParams, queryParams, todayIn } from './params.js'
-import { analyticsPanels, runPanels } from './panels.js'
+import { analyticsPanels, runPanels, type PanelRows } from './panels.js'
 import { rangeShape } from './queries/range-shape.js'
 import { screenPanels } from './screen-panels.js'
 import { PolledFeeds } from './polled-feeds.js'
 import { streamFeed } from './feed-stream.js'
 import { dataVersion } from './queries/data-version.js'
+import { AnswerCache } from './answer-cache.js'
 
 export interface DashboardDeps {
   storage: Storage
@@ -22,6 +23,13 @@ export interface DashboardDeps {
   shares?: ShareLookup
   feeds?: PolledFeeds
   changeFeeds?: PolledFeeds
+  /** The analytics page's answers by view and data version (answer-cache.ts). */
+  answers?: AnswerCache<KeptPanels>
+}
+
+/** Panels kept for a view at a data version, and when they were read. */
+export interface KeptPanels extends PanelRows {
+  generated_at: string
 }
 
 /**
@@ -46,6 +54,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   const assets = new DashboardAssets()
   const feeds = deps.feeds ?? new PolledFeeds()
   const changeFeeds = deps.changeFeeds ?? new PolledFeeds(CHANGES_POLL_MS)
+  const answers = deps.answers ?? new AnswerCache()
   const db = deps.storage.database
   const timeZoneOf = (site: string) => deps.sites.get(site)?.timezone ?? 'UTC'
 
@@ -73,11 +82,29 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const view = parseViewParams(query, site, timeZoneOf(site))
       const hosts = [...siteHostSet(deps.sites.get(site)?.hosts ?? [])]
       // The data version is read before the panels: what they show is at least that
-      // version, and the page refetches when /v1/dashboard/changes sends another.
+      // version, and the page refetches when /v1/dashboard/changes sends another. The
+      // panels of a view are computed once per version, whoever asks (answer-cache.ts);
+      // a clocked panel (live visitors) is read for every request.
       const version = await readVersion(site)()
-      const { panels, reads } = await runPanels(deps.storage.readClient, db, analyticsPanels(view.eventFiltered), queryParams(view, hosts), rangeShape(view))
+      const params = queryParams(view, hosts)
+      const plans = analyticsPanels(view.eventFiltered)
+      const [kept, clocked] = await Promise.all([
+        answers.get(JSON.stringify([version, params]), async () => ({
+          ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view))),
+          generated_at: new Date().toISOString(),
+        })),
+        runPanels(deps.storage.readClient, db, plans.filter((p) => p.clocked), params),
+      ])
       const sites = who.all ? siteIds : [site]
-      return { ...view, sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })), reads, version, generated_at: new Date().toISOString(), ...panels }
+      return {
+        ...view,
+        sites: sites.map((id) => ({ id, name: deps.sites.get(id)?.name ?? id, timezone: timeZoneOf(id) })),
+        reads: { ...kept.reads, ...clocked.reads },
+        version,
+        generated_at: kept.generated_at,
+        ...kept.panels,
+        ...clocked.panels,
+      }
     }),
   )
 
