@@ -13,6 +13,7 @@ import { PolledFeeds } from './polled-feeds.js'
 import { streamFeed } from './feed-stream.js'
 import { dataVersion } from './queries/data-version.js'
 import { AnswerCache } from './answer-cache.js'
+import { SettledReadings } from './settled-readings.js'
 
 export interface DashboardDeps {
   storage: Storage
@@ -108,10 +109,17 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     }),
   )
 
+  // Every screen panel moves with the data and the day only (screen-panels.ts): a wall
+  // watching a quiet site costs one version read per poll, not the seven panels.
+  const screens = new SettledReadings<Record<string, unknown>>()
   const readScreen = (site: string, tz: string) => async () => {
     const view = parseViewParams(new URLSearchParams({ tz }), site, tz)
-    const { panels } = await runPanels(deps.storage.readClient, db, screenPanels(), queryParams(view, []), rangeShape(view))
-    return { site, tz, day: todayIn(tz), ...panels }
+    const day = todayIn(tz)
+    const stamp = JSON.stringify([day, await readVersion(site)()])
+    return screens.read(JSON.stringify([site, tz]), stamp, async () => {
+      const { panels } = await runPanels(deps.storage.readClient, db, screenPanels(), queryParams(view, []), rangeShape(view))
+      return { site, tz, day, ...panels }
+    })
   }
   const screenTarget = async (c: Context) => {
     const who = await access(c.req.header('authorization'))

@@ -10,10 +10,11 @@ import { openStorage, type Storage } from '../../collector/src/storage/client.js
 import { migrate } from '../../collector/src/storage/migrate.js'
 import { makeRows } from '../support/rows.js'
 
-// The analytics page's answers on the real embedded engine, through the route: viewers
-// who ask for the same view at the same data version share one run of its panels (the
-// engine's read-only session is watched for which queries it runs); live visitors are
-// read for each; a new event moves the version and the next answer counts it.
+// What the dashboard's routes read again, on the real embedded engine (its read-only
+// session is watched for which queries it runs). The analytics page: viewers who ask for
+// the same view at the same data version share one run of its panels; live visitors are
+// read for each; a new event moves the version and the next answer counts it. The big
+// screen: once its reading has settled, a quiet site costs a version read per poll.
 let storage: Storage
 let app: Hono
 const db = 'tally'
@@ -47,6 +48,7 @@ const count = (part: string) => ran.filter((sql) => sql.includes(part)).length
 const BREAKDOWNS = 'LIMIT {candidates:UInt32} BY dim' // queries/breakdowns.ts: once per run of the unfiltered view
 const LIVE = 'INTERVAL 5 MINUTE' // queries/live.ts
 const VERSION = 'AS order_changes' // queries/data-version.ts
+const TICKER = 'argMax(status, sign) AS status' // queries/order-ticker.ts, once per run of the screen's panels
 
 it('runs a view once for the viewers who ask for it together at one data version', async () => {
   await insertPageviews(3)
@@ -76,4 +78,32 @@ it('runs another view, and the same view again once the data version moves', asy
   // and at the new version, kept again
   expect((await view()).totals[0].pageviews).toBe(5)
   expect(count(BREAKDOWNS)).toBe(1)
+})
+
+async function screen(): Promise<Record<string, any>> {
+  const res = await app.request('/v1/dashboard/screen?site=test', { headers: { authorization: 'Bearer dash-token' } })
+  expect(res.status).toBe(200)
+  return res.json()
+}
+
+it('reads the screen\'s panels again only while the data version is new', async () => {
+  const first = await screen()
+  // Poll as the stream does until a reading runs no panel: the one computed 1 s or more
+  // after the version was first seen is kept (bounded: 10 s).
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    ran.length = 0
+    const again = await screen()
+    expect(again.totals).toEqual(first.totals)
+    if (count(TICKER) === 0) break
+    expect(Date.now()).toBeLessThan(deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100)) // the stream's poll interval, shortened
+  }
+  for (let i = 0; i < 3; i++) await screen()
+  expect(count(TICKER)).toBe(0)
+  expect(count(VERSION)).toBe(4)
+  await insertPageviews(1)
+  const moved = await screen()
+  expect(count(TICKER)).toBe(1)
+  expect(moved.totals[0].pageviews).toBe(first.totals[0].pageviews + 1)
 })
