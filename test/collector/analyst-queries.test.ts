@@ -28,7 +28,8 @@ function queries(): Map<string, string> {
 async function run(name: string, params: Record<string, string>): Promise<Record<string, unknown>[]> {
   const query = queries().get(name)
   if (!query) throw new Error(`no query ${name} in ${FILE}`)
-  return (await storage.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })).json()
+  // The setting in the SQL: on the embedded client a per-call one would stay set (storage/embedded-settings.ts).
+  return (await storage.client.query({ query: `${query}\nSETTINGS output_format_json_quote_64bit_integers = 0`, query_params: params, format: 'JSONEachRow' })).json()
 }
 
 function view(site: string, visitor: string, path: string, at: number, bot = 0) {

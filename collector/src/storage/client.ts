@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js'
 import { AnalystSql } from '../sql/analyst-sql.js'
 import { embeddedSqlEngine } from '../sql/embedded-engine.js'
 import { serverSqlEngine } from '../sql/server-engine.js'
+import { perCallDefaults, refuseUnlistedSettings } from './embedded-settings.js'
 
 /** Which engine a client talks to: chDB in this process, or a ClickHouse server. */
 export type StorageMode = 'embedded' | 'server'
@@ -64,10 +65,11 @@ export async function openStorage(config: Config): Promise<Storage> {
   const path = resolve(join(config.dataDir, 'clickhouse'))
   mkdirSync(path, { recursive: true })
   // `connection` is chdb's hook into @clickhouse/client; its types lag the client's.
-  const open = () => createClient({ connection: createChdbConnection({ path }) } as Parameters<typeof createClient>[0])
-  const client = open()
+  const open = (settings?: Record<string, string>) => createClient({ connection: createChdbConnection({ path }), clickhouse_settings: settings } as Parameters<typeof createClient>[0])
   const readClient = open() // sessions on the same folder coexist in one process
   await readClient.command({ query: 'SET readonly = 1' })
+  // Every call of the writer's session resets the per-call settings (embedded-settings.ts).
+  const client = refuseUnlistedSettings(open(await perCallDefaults(readClient)))
   return {
     client,
     readClient,
