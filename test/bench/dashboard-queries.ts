@@ -2,7 +2,8 @@
 // in the engine (every view fills its rollup, as in production) over 30 days for one
 // site, plus 200 k order ledger rows. Times each panel of the analytics page, unfiltered
 // (rollups) and filtered (raw events), for today and for 30 days, and the whole page
-// (all panels at once, as the route runs them). Prints p50/p99; asserts nothing.
+// (all panels at once, as the route runs them), and four viewers of one view at one data
+// version with and without the route's shared run. Prints p50/p99; asserts nothing.
 //   node --import tsx test/bench/dashboard-queries.ts [events=10000000] [repeats=20] [--no-summaries]
 // TALLY_BENCH_DIR=/some/dir keeps the generated data there and reuses it on the next run.
 // TALLY_BENCH_TZ=Asia/Shanghai runs the views in that zone (default UTC).
@@ -17,6 +18,8 @@ import { parseViewParams, queryParams } from '../../collector/src/dashboard/para
 import { rangeShape, type RangeShape } from '../../collector/src/dashboard/queries/range-shape.js'
 import { dataVersion } from '../../collector/src/dashboard/queries/data-version.js'
 import { VisitSummaryCompactor } from '../../collector/src/dashboard/visit-summary-compactor.js'
+import { AnswerCache } from '../../collector/src/dashboard/answer-cache.js'
+import { screenPanels } from '../../collector/src/dashboard/screen-panels.js'
 
 const EVENTS = Number(process.argv[2] ?? 10_000_000)
 const REPEATS = Number(process.argv[3] ?? 20)
@@ -128,6 +131,18 @@ const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, 
   const times: number[] = []
   for (let i = 0; i < REPEATS * 5; i++) times.push(await run(reader, plan, { site: 'bench' }))
   console.log(`\n  ${plan.panel.padEnd(16)} ${plan.query.reads.padEnd(8)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
+  // The big screen's reading (seven panels, today): its poll runs it only while the data
+  // version is new, and otherwise reads the version alone (settled-readings.ts).
+  const view = parseViewParams(new URLSearchParams({ tz: TZ }), 'bench', TZ)
+  const screen = () => Promise.all(screenPanels().map((p) => run(reader, p, queryParams(view, []), rangeShape(view))))
+  await screen()
+  const screenTimes: number[] = []
+  for (let i = 0; i < REPEATS; i++) {
+    const t = performance.now()
+    await screen()
+    screenTimes.push(performance.now() - t)
+  }
+  console.log(`  ${'screen (7 panels)'.padEnd(25)} p50 ${pct(screenTimes, 50).toFixed(1).padStart(7)} ms  p99 ${pct(screenTimes, 99).toFixed(1).padStart(7)} ms  (version / screen: ${(pct(times, 50) / pct(screenTimes, 50)).toFixed(2)})`)
 }
 
 for (const [title, query] of [
@@ -164,6 +179,31 @@ for (const [title, query] of [
     page.push(performance.now() - t)
   }
   console.log(`  ${'whole page'.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)
+}
+{
+  // Four viewers refetching one view at one data version, as after a change: each running
+  // the panels, against sharing one run as /v1/dashboard does (answer-cache.ts; live
+  // visitors are read for each either way).
+  const view = parseViewParams(new URLSearchParams('period=30d'), 'bench', TZ)
+  const shared = queryParams(view, [])
+  const shape = rangeShape(view)
+  const plans = analyticsPanels(false)
+  const page = async () => Promise.all(plans.filter((p) => !p.clocked).map((p) => run(reader, p, shared, shape)))
+  const clocked = () => Promise.all(plans.filter((p) => p.clocked).map((p) => run(reader, p, shared, shape)))
+  console.log(`\nfour viewers of 30 days, unfiltered, at one version (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
+  const p50: number[] = []
+  for (const [name, share] of [['each its own run', false], ['one shared run', true]] as const) {
+    const times: number[] = []
+    for (let i = 0; i < REPEATS; i++) {
+      const answers = new AnswerCache<unknown>()
+      const t = performance.now()
+      await Promise.all([0, 1, 2, 3].map(() => Promise.all([share ? answers.get('view', page) : page(), clocked()])))
+      times.push(performance.now() - t)
+    }
+    p50.push(pct(times, 50))
+    console.log(`  ${name.padEnd(25)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
+  }
+  console.log(`  shared / each: ${(p50[1]! / p50[0]!).toFixed(2)}`)
 }
 await reader.close()
 await client.close()
