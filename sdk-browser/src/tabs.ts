@@ -5,8 +5,14 @@ import type { LocalStore } from './storage.js'
 export const QUEUE_PREFIX = 'tally:v1:q:'
 /** A queue not written for this long belongs to a tab that died without `pagehide`. Longer than Chrome keeps a page in the back/forward cache (10 min). */
 export const STALE_MS = 15 * 60 * 1000
-/** How long a claim must stand before the claimer takes the queue. */
-export const CLAIM_MS = 200
+/**
+ * How long a claim must stand before the claimer takes the queue. A write to
+ * localStorage reaches other tabs asynchronously: on a loaded machine it took over 200 ms
+ * (two tabs both took one queue in test/browser/resilience.test.ts under the full suite),
+ * and a slow phone is no faster. Orphans are events from an earlier page: a second more
+ * costs nothing.
+ */
+export const CLAIM_MS = 1_000
 
 /**
  * Two tabs must not send the same persisted events. Each tab keeps its queue under its

@@ -51,9 +51,9 @@ it('keeps two untokened inserts after a tokened one, and the block sizes as they
 
 it('refuses a setting it does not reset, and runs nothing', async () => {
   const refused = await storage.client
-    .insert({ table: 'probe.plain', values: [{ k: 'third' }], format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } })
+    .insert({ table: 'probe.plain', values: [{ k: 'third' }], format: 'JSONEachRow', clickhouse_settings: { max_block_size: '12345' } })
     .catch((e: unknown) => e)
   expect(refused).toMatchObject({ code: 'ERR_UNLISTED_SETTING' })
-  expect(await setting('max_threads')).not.toBe('1')
+  expect(await setting('max_block_size')).not.toBe('12345')
   expect(await count('probe.plain', "k = 'third'")).toBe(0)
 })

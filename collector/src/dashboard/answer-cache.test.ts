@@ -4,50 +4,72 @@ import { AnswerCache } from './answer-cache.js'
 // The clock is a variable: ages are set, never waited for.
 const deferred = <T>() => {
   let resolve!: (v: T) => void
-  let reject!: (e: unknown) => void
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)))
-  return { promise, resolve, reject }
+  const promise = new Promise<T>((res) => (resolve = res))
+  return { promise, resolve }
 }
+const tick = () => new Promise((r) => setTimeout(r, 0)) // lets a finished run record its time
 
-it('shares one computation among the requests for a key, and computes another key on its own', async () => {
-  const cache = new AnswerCache<string>({ now: () => 0 })
+it('shares one run among the requests for a view, however long it takes, and runs another view or version on its own', async () => {
+  let now = 0
+  const cache = new AnswerCache<string>({ now: () => now, settleMs: 60_000 })
   const pending = deferred<string>()
-  let computed = 0
-  const compute = () => (computed++, pending.promise)
-  const both = [cache.get('view@1', compute), cache.get('view@1', compute)]
-  expect(computed).toBe(1)
+  let runs = 0
+  const slow = () => (runs++, pending.promise)
+  const first = cache.get('site', 'v1', 'view', slow)
+  now += 5_000 // still in flight: joined, not run again
+  const second = cache.get('site', 'v1', 'view', slow)
+  expect(runs).toBe(1)
   pending.resolve('answer')
-  expect(await Promise.all(both)).toEqual(['answer', 'answer'])
-  expect(await cache.get('view@1', async () => 'again')).toBe('answer')
-  expect(await cache.get('view@2', async () => 'new version')).toBe('new version')
+  expect(await Promise.all([first, second])).toEqual(['answer', 'answer'])
+  expect(await cache.get('site', 'v1', 'other view', async () => 'other')).toBe('other')
+  expect(await cache.get('site', 'v2', 'view', async () => 'new version')).toBe('new version')
+  expect(await cache.get('other site', 'v2', 'view', async () => 'other site')).toBe('other site')
 })
 
-it('computes again once the answer is maxAgeMs old', async () => {
-  let now = 1_000
-  const cache = new AnswerCache<number>({ now: () => now, maxAgeMs: 500 })
+it('hands a finished answer out for maxAgeMs after it came, then runs again', async () => {
+  let now = 0
+  const cache = new AnswerCache<number>({ now: () => now, maxAgeMs: 500, settleMs: 0 })
   let n = 0
-  const compute = async () => ++n
-  expect(await cache.get('k', compute)).toBe(1)
+  const run = async () => ++n
+  expect(await cache.get('s', 'v', 'view', run)).toBe(1)
+  await tick()
   now += 499
-  expect(await cache.get('k', compute)).toBe(1)
+  expect(await cache.get('s', 'v', 'view', run)).toBe(1)
   now += 1
-  expect(await cache.get('k', compute)).toBe(2)
+  expect(await cache.get('s', 'v', 'view', run)).toBe(2)
 })
 
-it('keeps no failed computation: the next request computes again', async () => {
+it('never answers a request made after the version settled with a run started before', async () => {
+  let now = 0
+  const cache = new AnswerCache<string>({ now: () => now, maxAgeMs: 60_000, settleMs: 1_000 })
+  const pending = deferred<string>()
+  const early = cache.get('s', 'v', 'view', () => pending.promise) // just after the change
+  now += 999
+  expect(cache.get('s', 'v', 'view', async () => 'not run')).toBe(early) // the same burst
+  now += 1 // 1 s after the version was first seen: the page's settle fetch
+  const settled = cache.get('s', 'v', 'view', async () => 'settled')
+  pending.resolve('early')
+  expect(await early).toBe('early')
+  expect(await settled).toBe('settled')
+  expect(await cache.get('s', 'v', 'view', async () => 'not run')).toBe('settled')
+})
+
+it('keeps no failed run: the next request runs again', async () => {
   const cache = new AnswerCache<string>({ now: () => 0 })
-  await expect(cache.get('k', async () => Promise.reject(new Error('engine down')))).rejects.toThrow('engine down')
-  await expect(cache.get('k', () => { throw new Error('thrown at once') })).rejects.toThrow('thrown at once')
-  expect(await cache.get('k', async () => 'recovered')).toBe('recovered')
+  await expect(cache.get('s', 'v', 'view', async () => Promise.reject(new Error('engine down')))).rejects.toThrow('engine down')
+  await tick()
+  await expect(cache.get('s', 'v', 'view', () => { throw new Error('thrown at once') })).rejects.toThrow('thrown at once')
+  await tick()
+  expect(await cache.get('s', 'v', 'view', async () => 'recovered')).toBe('recovered')
 })
 
 it('holds at most maxEntries answers, dropping the least recently used', async () => {
   const cache = new AnswerCache<string>({ now: () => 0, maxEntries: 2 })
-  await cache.get('a', async () => 'a1')
-  await cache.get('b', async () => 'b1')
-  await cache.get('a', async () => 'a2') // a is used again: b is now the oldest
-  await cache.get('c', async () => 'c1')
+  await cache.get('s', 'v', 'a', async () => 'a1')
+  await cache.get('s', 'v', 'b', async () => 'b1')
+  await cache.get('s', 'v', 'a', async () => 'a2') // a is used again: b is now the oldest
+  await cache.get('s', 'v', 'c', async () => 'c1')
   expect(cache.size).toBe(2)
-  expect(await cache.get('a', async () => 'a3')).toBe('a1')
-  expect(await cache.get('b', async () => 'b2')).toBe('b2')
+  expect(await cache.get('s', 'v', 'a', async () => 'a3')).toBe('a1')
+  expect(await cache.get('s', 'v', 'b', async () => 'b2')).toBe('b2')
 })

@@ -26,6 +26,8 @@ export interface DashboardDeps {
   changeFeeds?: PolledFeeds
   /** The analytics page's answers by view and data version (answer-cache.ts). */
   answers?: AnswerCache<KeptPanels>
+  /** The big screens' readings (settled-readings.ts). */
+  screens?: SettledReadings<Record<string, unknown>>
 }
 
 /** Panels kept for a view at a data version, and when they were read. */
@@ -90,7 +92,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const params = queryParams(view, hosts)
       const plans = analyticsPanels(view.eventFiltered)
       const [kept, clocked] = await Promise.all([
-        answers.get(JSON.stringify([version, params]), async () => ({
+        answers.get(site, JSON.stringify(version), JSON.stringify(params), async () => ({
           ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view))),
           generated_at: new Date().toISOString(),
         })),
@@ -109,9 +111,10 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     }),
   )
 
-  // Every screen panel moves with the data and the day only (screen-panels.ts): a wall
-  // watching a quiet site costs one version read per poll, not the seven panels.
-  const screens = new SettledReadings<Record<string, unknown>>()
+  // The screen's panels move with the data and the day (the order ticker's 24-hour window
+  // excepted: settled-readings.ts reads a kept reading again after 15 s), so a wall watching
+  // a quiet site costs one version read per poll, not the seven panels.
+  const screens = deps.screens ?? new SettledReadings()
   const readScreen = (site: string, tz: string) => async () => {
     const view = parseViewParams(new URLSearchParams({ tz }), site, tz)
     const day = todayIn(tz)
