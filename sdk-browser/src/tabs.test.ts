@@ -85,6 +85,24 @@ describe('adoptOrphans', () => {
     expect([a, b]).toEqual([['a'], []])
   })
 
+  it('a tab leaving before its claim stood gives the queue back to the next page', () => {
+    const key = QUEUE_PREFIX + 'dead'
+    o.m.set(key, JSON.stringify({ t: 0, e: [ev('a')] }))
+    const a: string[] = []
+    const leave = adoptOrphans(localStore(), 'tab-a', (q) => a.push(...ids(q)))
+    leave() // pagehide within CLAIM_MS
+    const b: string[] = []
+    adoptOrphans(localStore(), 'tab-b', (q) => b.push(...ids(q)))
+    vi.advanceTimersByTime(CLAIM_MS)
+    expect([a, b]).toEqual([[], ['a']])
+    // and leaving after a claim was taken gives nothing back
+    o.m.set(key, JSON.stringify({ t: 0, e: [ev('c')] }))
+    const late = adoptOrphans(localStore(), 'tab-c', () => {})
+    vi.advanceTimersByTime(CLAIM_MS)
+    late()
+    expect(o.m.has(key)).toBe(false)
+  })
+
   it('ignores its own queue and unreadable entries', () => {
     o.m.set(QUEUE_PREFIX + 'me', JSON.stringify({ t: 0, e: [ev('mine')] }))
     o.m.set(QUEUE_PREFIX + 'junk', '{not json')

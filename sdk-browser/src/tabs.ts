@@ -24,21 +24,31 @@ export const CLAIM_MS = 1_000
  * a tab arriving later sees a live queue and leaves it). The events are queued again
  * with their ids, ages and attempts (`restore`), persisted under the claimer's key, and
  * only then is the old key removed; a crash in between can at worst replay events, which the collector's id
- * check absorbs, and never loses them.
+ * check absorbs, and never loses them. Returns what to call on `pagehide`: a claim not yet
+ * taken is released again, or the queue would look live to the next page for STALE_MS.
  */
-export function adoptOrphans(ls: LocalStore, me: string, restore: (q: PersistedQueue) => void): void {
+export function adoptOrphans(ls: LocalStore, me: string, restore: (q: PersistedQueue) => void): () => void {
+  const pending = new Set<string>()
   for (const k of Object.keys(localStorage)) {
     const q = k.indexOf(QUEUE_PREFIX) ? 0 : readQueue(ls.get(k))
     if (!q || k == QUEUE_PREFIX + me || Date.now() - q.t < STALE_MS) continue
     q.t = Date.now()
     q.c = me
     ls.set(k, JSON.stringify(q))
+    pending.add(k)
     setTimeout(() => {
+      pending.delete(k)
       const r = readQueue(ls.get(k))
       if (r && r.c == me) {
         restore(r)
         ls.remove(k)
       }
     }, CLAIM_MS)
+  }
+  return () => {
+    for (const k of pending) {
+      const r = readQueue(ls.get(k))
+      if (r && r.c == me) ls.set(k, JSON.stringify({ ...r, t: 0 }))
+    }
   }
 }

@@ -204,7 +204,8 @@ export function startTally(o: TallyOptions): Tally {
   on(d, 'auxclick', click)
   on(d, 'visibilitychange', hide)
   on(w, 'pagehide', hide)
-  if (local) safe(adoptOrphans)(ls, me, core.restore)
+  const releaseClaims = local ? safe(adoptOrphans)(ls, me, core.restore) : undefined
+  if (releaseClaims) on(w, 'pagehide', releaseClaims)
 
   return {
     track: safe((name: string, props?: WireProps) => send('track', name, props)),

@@ -54,6 +54,17 @@ it('never answers a request made after the version settled with a run started be
   expect(await cache.get('s', 'v', 'view', async () => 'not run')).toBe('settled')
 })
 
+it('counts a version settled from its first sighting, the change feed\'s when it read it first', async () => {
+  let now = 0
+  const cache = new AnswerCache<string>({ now: () => now, maxAgeMs: 60_000, settleMs: 1_000 })
+  cache.saw('s', 'v') // the change feed reads the new version, then tells the viewers
+  now += 300
+  const early = await cache.get('s', 'v', 'view', async () => 'early') // a viewer's refetch
+  now += 700 // the page's settle fetch, sent 1 s after it was told, may arrive sooner than that after the first request
+  expect(await cache.get('s', 'v', 'view', async () => 'settled')).toBe('settled')
+  expect(early).toBe('early')
+})
+
 it('keeps no failed run: the next request runs again', async () => {
   const cache = new AnswerCache<string>({ now: () => 0 })
   await expect(cache.get('s', 'v', 'view', async () => Promise.reject(new Error('engine down')))).rejects.toThrow('engine down')

@@ -51,10 +51,20 @@ export class AnswerCache<T> {
     this.now = opts.now ?? Date.now
   }
 
+  /**
+   * Records that `site` was read at `version`. Every read of a site's version should say
+   * so (the change feed's included: it reads a new version before any viewer is told of
+   * it), so that "first seen" is the earliest sighting, not the first request's.
+   */
+  saw(site: string, version: string): void {
+    this.firstSeen(site, version, this.now())
+  }
+
   /** The answer for `view` of `site` at `version`: a run in flight or just finished, or a new one of `compute`. */
   get(site: string, version: string, view: string, compute: () => Promise<T>): Promise<T> {
     const now = this.now()
-    const key = JSON.stringify([site, version, this.settled(site, version, now), view])
+    const settled = now - this.firstSeen(site, version, now) >= this.settleMs
+    const key = JSON.stringify([site, version, settled, view])
     const kept = this.entries.get(key)
     if (kept && (kept.doneAt === undefined || now - kept.doneAt < this.maxAgeMs)) {
       // Map order is use order: move it to the end.
@@ -79,9 +89,9 @@ export class AnswerCache<T> {
     return this.entries.size
   }
 
-  private settled(site: string, version: string, now: number): boolean {
+  private firstSeen(site: string, version: string, now: number): number {
     let seen = this.seen.get(site)
     if (seen?.version !== version) this.seen.set(site, (seen = { version, at: now }))
-    return now - seen.at >= this.settleMs
+    return seen.at
   }
 }

@@ -32,12 +32,15 @@ export interface ViewParams {
 /** A time zone both Intl and ClickHouse can name (IANA), e.g. `Europe/Berlin`, `UTC`. */
 export function checkTimeZone(tz: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(tz)) throw bad(`tz: not a time zone name: ${tz.slice(0, 64)}`)
+  let canonical: string
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz })
+    canonical = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone
   } catch {
     throw bad(`tz: unknown time zone ${tz}`)
   }
-  return tz
+  // Intl ignores case (ClickHouse does not, and every spelling would be a view of its
+  // own): `asia/shanghai` is Asia/Shanghai. An alias Intl maps to another name is kept.
+  return canonical.toLowerCase() === tz.toLowerCase() ? canonical : tz
 }
 
 /** Today's date (YYYY-MM-DD) in `tz`. */

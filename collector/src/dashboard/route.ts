@@ -75,7 +75,12 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     return c.body(new Uint8Array(asset.body), 200, { 'Content-Type': asset.type, 'Cache-Control': cache, ETag: `"${asset.hash}"` })
   })
 
-  const readVersion = (site: string) => async () => (await runPanels(deps.storage.readClient, db, [{ panel: 'version', query: dataVersion, params: {} }], { site })).panels.version![0]
+  // Every read of a version tells the answers when it was first seen (answer-cache.ts).
+  const readVersion = (site: string) => async () => {
+    const version = (await runPanels(deps.storage.readClient, db, [{ panel: 'version', query: dataVersion, params: {} }], { site })).panels.version![0]
+    answers.saw(site, JSON.stringify(version))
+    return version
+  }
 
   app.get('/v1/dashboard', (c) =>
     answer(c, async () => {

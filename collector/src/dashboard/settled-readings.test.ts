@@ -59,3 +59,17 @@ it('keeps nothing from a failed read', async () => {
   expect(await readings.read('k', 'v', async () => 'x')).toBe('x') // settled now
   expect(await readings.read('k', 'v', async () => 'not read')).toBe('x')
 })
+
+it('keeps at most maxKeys readings, dropping the least recently used', async () => {
+  const readings = new SettledReadings<string>({ settleMs: 0, maxKeys: 2, now: () => 0 })
+  let reads = 0
+  const read = (key: string) => readings.read(key, 'v', async () => (reads++, key))
+  for (const key of ['a', 'a', 'b', 'b']) await read(key) // two reads each: settled
+  expect(reads).toBe(4)
+  await read('a') // kept, and now the most recent
+  await read('c')
+  await read('a')
+  expect(reads).toBe(5)
+  await read('b') // dropped for c
+  expect(reads).toBe(6)
+})

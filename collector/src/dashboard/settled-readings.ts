@@ -8,6 +8,8 @@ export interface SettledReadingsOptions {
    * Default 15 s.
    */
   maxKeepMs?: number
+  /** Readings kept; the least recently used goes first. Default 256. */
+  maxKeys?: number
   /** The clock (ms). Default Date.now. */
   now?: () => number
 }
@@ -37,11 +39,13 @@ export class SettledReadings<T> {
   private readonly kept = new Map<string, Reading<T>>()
   private readonly settleMs: number
   private readonly maxKeepMs: number
+  private readonly maxKeys: number
   private readonly now: () => number
 
   constructor(opts: SettledReadingsOptions = {}) {
     this.settleMs = opts.settleMs ?? 1_000
     this.maxKeepMs = opts.maxKeepMs ?? 15_000
+    this.maxKeys = opts.maxKeys ?? 256
     this.now = opts.now ?? Date.now
   }
 
@@ -49,12 +53,19 @@ export class SettledReadings<T> {
     const startedAt = this.now()
     const last = this.kept.get(key)
     const sameStamp = last?.stamp === stamp
-    if (last && sameStamp && last.settled && startedAt - last.startedAt < this.maxKeepMs) return last.value
+    if (last && sameStamp && last.settled && startedAt - last.startedAt < this.maxKeepMs) {
+      // Map order is use order: move it to the end.
+      this.kept.delete(key)
+      this.kept.set(key, last)
+      return last.value
+    }
     const value = await compute()
     const json = JSON.stringify(value)
     const seenAt = sameStamp ? last!.seenAt : startedAt
     const settled = sameStamp && startedAt - seenAt >= this.settleMs && json === last!.json
+    this.kept.delete(key)
     this.kept.set(key, { stamp, seenAt, startedAt, value, json, settled })
+    while (this.kept.size > this.maxKeys) this.kept.delete(this.kept.keys().next().value!)
     return value
   }
 }

@@ -34,7 +34,8 @@ export const IS_CURRENT_EVENT = `ts >= ${START}`
 /**
  * The event filters of a filtered view: each `{f_x:Array(String)}` is empty (no filter)
  * or the values to keep. `f_event` keeps the visitors who sent that custom event in
- * the range (a goal filter), so page panels still show pages.
+ * the range (a goal filter), so page panels still show pages; GLOBAL, because on a cluster
+ * `events` is Distributed and a plain IN over a Distributed subquery is refused.
  */
 export const EVENT_FILTERS = (db: string) => `
       AND (empty({f_page:Array(String)}) OR path IN {f_page:Array(String)})
@@ -48,7 +49,7 @@ export const EVENT_FILTERS = (db: string) => `
       AND (empty({f_browser:Array(String)}) OR browser IN {f_browser:Array(String)})
       AND (empty({f_os:Array(String)}) OR os IN {f_os:Array(String)})
       AND (empty({f_device:Array(String)}) OR device_type IN {f_device:Array(String)})
-      AND (empty({f_event:Array(String)}) OR visitor_id IN (
+      AND (empty({f_event:Array(String)}) OR visitor_id GLOBAL IN (
             SELECT visitor_id FROM ${db}.events
             WHERE ${IN_RANGE_EVENTS} AND type = 'track' AND name IN {f_event:Array(String)}))`
 

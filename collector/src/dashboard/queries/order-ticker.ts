@@ -10,7 +10,8 @@ import type { DashboardQuery } from './query.js'
  * "screen"), this ~30 ms. An applied version is at most two rows of one (order,
  * applied_at): the applier writes one −1 and one +1 per order and round (orders/plan-ledger.ts;
  * the reconciler's repair rows have sign 0), so those rows hold the newest {limit} versions,
- * each of which is then summed whole.
+ * each of which is then summed whole. GLOBAL: on a cluster order_ledger is Distributed, and
+ * a plain IN over a Distributed subquery is refused (distributed_product_mode = deny).
  */
 export const orderTicker: DashboardQuery = {
   name: 'order_ticker',
@@ -22,7 +23,7 @@ export const orderTicker: DashboardQuery = {
            toString(argMax(revenue, sign)) AS revenue_after, toUnixTimestamp64Milli(argMax(started_at, sign)) AS started_at
     FROM ${db}.order_ledger
     WHERE site_id = {site:String} AND applied_at >= now64(3) - INTERVAL 1 DAY AND sign != 0
-      AND (order_id, applied_at) IN (
+      AND (order_id, applied_at) GLOBAL IN (
         SELECT order_id, applied_at FROM ${db}.order_ledger
         WHERE site_id = {site:String} AND applied_at >= now64(3) - INTERVAL 1 DAY AND sign != 0
         ORDER BY applied_at DESC, order_id LIMIT {limit:UInt32} * 2)
