@@ -27,8 +27,9 @@ beforeAll(async () => {
 
 afterAll(async () => storage?.close())
 
-// Settings go in the query text: the embedded client SETs clickhouse_settings on its
-// session, where they would stay for every later query.
+// Settings go in the query text: on the embedded engine a call's clickhouse_settings are
+// SET on the session, so the writer's client refuses any it does not reset
+// (storage/embedded-settings.ts).
 const MAIN_TABLE_ONLY = 'SETTINGS optimize_use_projections = 0'
 /** The filtered view's panels that read events (live excepted: the last five minutes), and their parameters. */
 const filteredView = (query: string) => ({

@@ -91,7 +91,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const hosts = [...siteHostSet(deps.sites.get(site)?.hosts ?? [])]
       // The data version is read before the panels: what they show is at least that
       // version, and the page refetches when /v1/dashboard/changes sends another. The
-      // panels of a view are computed once per version, whoever asks (answer-cache.ts);
+      // requests for one view at one version share a run of its panels (answer-cache.ts);
       // a clocked panel (live visitors) is read for every request.
       const version = await readVersion(site)()
       const params = queryParams(view, hosts)
