@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { collectorEnv } from '../collector/src/threadpool-env.js'
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..')
 const dev = !process.env.TALLY_CONFIG
@@ -29,7 +30,7 @@ function run(script: string, env: NodeJS.ProcessEnv, capture = false): ChildProc
 const running = (child: ChildProcess | undefined): child is ChildProcess => !!child?.pid && child.exitCode === null && child.signalCode === null
 const exited = (child: ChildProcess | undefined) => new Promise<void>((done) => (running(child) ? child.once('exit', () => done()) : done()))
 
-const collector = run('collector/src/main.ts', process.env, true)
+const collector = run('collector/src/main.ts', collectorEnv(process.env), true)
 let demo: ChildProcess | undefined
 let simulator: ChildProcess | undefined
 let stopping = false

@@ -13,6 +13,9 @@ const SHUTDOWN_MARGIN_MS = 10_000
 
 async function main(): Promise<void> {
   const logger = createLogger(process.env.TALLY_LOG !== 'off')
+  if (!process.env.UV_THREADPOOL_SIZE) {
+    logger.warn('UV_THREADPOOL_SIZE is unset: engine calls and spool writes share 4 threads; npm start sets 16 (threadpool-env.ts)')
+  }
   const dev = !process.env.TALLY_CONFIG
   const dataDir = process.env.TALLY_DATA_DIR || '.tally'
   const setup = dev ? loadDevSetup(dataDir) : undefined

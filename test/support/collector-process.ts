@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
 import { CLAIM_SCOPE, CLAIM_SITE, DEFAULT_AUDIENCE, DEFAULT_ISSUER, SCOPE_INGEST, SCOPE_SERVER } from '../../collector/src/protocol/claims.js'
 import type { KeySpec } from '../../collector/src/auth/key-spec.js'
+import { collectorEnv } from '../../collector/src/threadpool-env.js'
 
 /**
  * A real collector in a child process (chDB holds a data folder for one process, and
@@ -68,7 +69,7 @@ export class CollectorProcess {
   async start(): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(this.port), TALLY_LOG: 'on' },
+      env: collectorEnv({ ...process.env, ...this.env, PORT: String(this.port), TALLY_LOG: 'on' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child

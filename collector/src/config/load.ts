@@ -12,6 +12,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   CLICKHOUSE_PASSWORD: 'clickhouse.password',
   CLICKHOUSE_DATABASE: 'clickhouse.database',
   CLICKHOUSE_TIMEOUT_MS: 'clickhouse.requestTimeoutMs',
+  CLICKHOUSE_READ_SESSIONS: 'clickhouse.readSessions',
   CLICKHOUSE_SQL_USER: 'clickhouse.sqlUser',
   CLICKHOUSE_SQL_PASSWORD: 'clickhouse.sqlPassword',
   TALLY_SQL_MAX_EXECUTION_SECONDS: 'sql.maxExecutionSeconds',

@@ -49,6 +49,11 @@ export const configSchema = z.object({
     password: z.string().default(''),
     database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a database name is a ClickHouse identifier').default('tally'),
     requestTimeoutMs: positiveInt.default(30_000),
+    /**
+     * Embedded: chDB sessions the dashboard reads with, each running one query at a time
+     * (storage/read-pool.ts). Three suit two cores; more cores can use more.
+     */
+    readSessions: z.coerce.number().int().min(1).max(16).default(3),
     /** Server mode: the read-only ClickHouse user `/v1/sql` runs as (never the writer's). Unset: `/v1/sql` is off. */
     sqlUser: z.string().min(1).optional(),
     sqlPassword: z.string().default(''),

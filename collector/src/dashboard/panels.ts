@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client'
+import type { ReadClient } from '../storage/read-pool.js'
 import type { DashboardQuery } from './queries/query.js'
 import type { RangeShape } from './queries/range-shape.js'
 import { totals } from './queries/totals.js'
@@ -65,34 +65,41 @@ export interface PanelRows {
   reads: Record<string, string>
 }
 
-/** Runs panels with the shared parameters. */
+/**
+ * Runs panels with the shared parameters, at once (the embedded read sessions run up to
+ * three together). The answer lists the panels in `plans` order whichever query ends
+ * first, so equal data gives equal JSON (the big screen compares readings by it).
+ */
 export async function runPanels(
-  client: ClickHouseClient,
+  client: Pick<ReadClient, 'query'>,
   db: string,
   plans: PanelPlan[],
   shared: Record<string, unknown>,
   shape?: RangeShape,
 ): Promise<PanelRows> {
-  const panels: Record<string, unknown[]> = {}
-  const reads: Record<string, string> = {}
-  await Promise.all(
+  const answers = await Promise.all(
     plans.map(async (p) => {
       const result = await client.query({ query: p.query.sql(db, shape), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
-      const rows = await result.json<Record<string, unknown>>()
-      if (!p.split) {
-        panels[p.panel] = rows
-        reads[p.panel] = p.query.reads
-        return
-      }
-      for (const panel of Object.values(p.split)) {
-        panels[panel] = []
-        reads[panel] = p.query.reads
-      }
-      for (const { dim, ...row } of rows) {
-        const panel = p.split[String(dim)]
-        if (panel) panels[panel]!.push(row)
-      }
+      return result.json<Record<string, unknown>>()
     }),
   )
+  const panels: Record<string, unknown[]> = {}
+  const reads: Record<string, string> = {}
+  plans.forEach((p, i) => {
+    const rows = answers[i]!
+    if (!p.split) {
+      panels[p.panel] = rows
+      reads[p.panel] = p.query.reads
+      return
+    }
+    for (const panel of Object.values(p.split)) {
+      panels[panel] = []
+      reads[panel] = p.query.reads
+    }
+    for (const { dim, ...row } of rows) {
+      const panel = p.split[String(dim)]
+      if (panel) panels[panel]!.push(row)
+    }
+  })
   return { panels, reads }
 }

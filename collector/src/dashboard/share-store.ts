@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { ClickHouseClient } from '@clickhouse/client'
+import type { ReadClient } from '../storage/read-pool.js'
 import { TABLES } from '../storage/tables.js'
 
 /** What a share link's secret starts with (so the dashboard's gate knows which check to run). */
@@ -26,7 +27,7 @@ export interface ShareStoreClients {
   /** Writes (the writer's client). */
   client: ClickHouseClient
   /** Reads (the dashboard's read-only session). */
-  readClient: ClickHouseClient
+  readClient: Pick<ReadClient, 'query'>
   database: string
 }
 

@@ -64,7 +64,7 @@ type VisitRow = { dim: string; label: string; visits: number } & Record<string, 
 const engagementOf = (all: VisitRow[]) => all.filter((r) => r.dim === 'engagement').map(({ dim: _, label: _l, visits: _v, ...r }) => r)
 const pagesOf = (all: VisitRow[], dim: string) => all.filter((r) => r.dim === dim).map(({ label, visits }) => ({ label, visits }))
 
-async function rows(client: ClickHouseClient, sql: string, params: Record<string, unknown>): Promise<unknown[]> {
+async function rows(client: Pick<ClickHouseClient, 'query'>, sql: string, params: Record<string, unknown>): Promise<unknown[]> {
   return (await client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json()
 }
 

@@ -6,6 +6,7 @@ import { AnalystSql } from '../sql/analyst-sql.js'
 import { embeddedSqlEngine } from '../sql/embedded-engine.js'
 import { serverSqlEngine } from '../sql/server-engine.js'
 import { perCallDefaults, refuseUnlistedSettings } from './embedded-settings.js'
+import { ReadPool, type ReadClient } from './read-pool.js'
 
 /** Which engine a client talks to: chDB in this process, or a ClickHouse server. */
 export type StorageMode = 'embedded' | 'server'
@@ -13,11 +14,12 @@ export type StorageMode = 'embedded' | 'server'
 export interface Storage {
   client: ClickHouseClient
   /**
-   * For the dashboard's fixed queries. Embedded: a second chDB session on the same
-   * folder with `readonly = 1` set for good (no writes, no table functions such as
-   * file() or url(), and it cannot be unset). Server: the writer's client.
+   * For the dashboard's fixed queries. Embedded: `clickhouse.readSessions` chDB sessions
+   * on the same folder (read-pool.ts), each with `readonly = 1` set for good (no writes,
+   * no table functions such as file() or url(), and it cannot be unset). Server: the
+   * writer's client.
    */
-  readClient: ClickHouseClient
+  readClient: ReadClient
   /**
    * Analysts' SQL (`/v1/sql`): embedded, a read-only, limited chDB session per statement;
    * server mode, the read-only SQL user (`clickhouse.sqlUser`), and undefined without one.
@@ -66,10 +68,12 @@ export async function openStorage(config: Config): Promise<Storage> {
   mkdirSync(path, { recursive: true })
   // `connection` is chdb's hook into @clickhouse/client; its types lag the client's.
   const open = (settings?: Record<string, string>) => createClient({ connection: createChdbConnection({ path }), clickhouse_settings: settings } as Parameters<typeof createClient>[0])
-  const readClient = open() // sessions on the same folder coexist in one process
-  await readClient.command({ query: 'SET readonly = 1' })
+  // Sessions on the same folder coexist in one process.
+  const readSessions = Array.from({ length: clickhouse.readSessions }, () => open())
+  for (const session of readSessions) await session.command({ query: 'SET readonly = 1' })
   // Every call of the writer's session resets the per-call settings (embedded-settings.ts).
-  const client = refuseUnlistedSettings(open(await perCallDefaults(readClient)))
+  const client = refuseUnlistedSettings(open(await perCallDefaults(readSessions[0]!)))
+  const readClient = new ReadPool(readSessions)
   return {
     client,
     readClient,

@@ -1,0 +1,57 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { inlineParams } from './inline-params.js'
+
+/** What the dashboard reads with: a query, and closing. */
+export type ReadClient = Pick<ClickHouseClient, 'query' | 'close'>
+
+type QueryParams = Parameters<ClickHouseClient['query']>[0]
+
+/**
+ * The embedded engine's read sessions: several read-only chDB sessions on the data folder,
+ * each running one query at a time, every query given to the next free one (first come,
+ * first served), its parameters written in as literals (inline-params.ts).
+ *
+ * Why: one chDB session runs its calls one at a time, and parameterized calls are chained
+ * across sessions, so the nine queries of a dashboard page ran one after another, most of
+ * each spent planning on one core while the other idled. Three sessions took the page
+ * from ~300–400 to ~240–270 ms on this 2-core machine (test/bench/dashboard-queries.ts
+ * prints both); a heavy view that already keeps both cores busy (a broad filter) gains
+ * nothing. The writer's session is apart: these reads never queue its calls.
+ */
+export class ReadPool implements ReadClient {
+  readonly #sessions: ClickHouseClient[]
+  readonly #idle: ClickHouseClient[]
+  readonly #waiting: Array<(session: ClickHouseClient) => void> = []
+
+  constructor(sessions: ClickHouseClient[]) {
+    if (sessions.length === 0) throw new RangeError('a read pool needs a session')
+    this.#sessions = sessions
+    this.#idle = [...sessions]
+  }
+
+  query(params: QueryParams): ReturnType<ClickHouseClient['query']> {
+    let sql: string
+    try {
+      sql = params.query_params ? inlineParams(params.query, params.query_params) : params.query
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.#withSession((session) => session.query({ ...params, query: sql, query_params: undefined })) as ReturnType<ClickHouseClient['query']>
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#sessions.map((s) => s.close()))
+  }
+
+  async #withSession<T>(run: (session: ClickHouseClient) => Promise<T>): Promise<T> {
+    const session = this.#idle.pop() ?? (await new Promise<ClickHouseClient>((take) => this.#waiting.push(take)))
+    try {
+      // chDB answers a call with its whole result: the session is free once it resolves.
+      return await run(session)
+    } finally {
+      const next = this.#waiting.shift()
+      if (next) next(session)
+      else this.#idle.push(session)
+    }
+  }
+}
