@@ -10,16 +10,17 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import { migrate } from '../../collector/src/storage/migrate.js'
-import { analyticsPanels, type PanelPlan } from '../../collector/src/dashboard/panels.js'
+import { analyticsPanels, scansEveryEvent, type PanelPlan } from '../../collector/src/dashboard/panels.js'
 import { parseViewParams, queryParams } from '../../collector/src/dashboard/params.js'
 import { rangeShape, type RangeShape } from '../../collector/src/dashboard/queries/range-shape.js'
 import { dataVersion } from '../../collector/src/dashboard/queries/data-version.js'
 import { VisitSummaryCompactor } from '../../collector/src/dashboard/visit-summary-compactor.js'
 import { AnswerCache } from '../../collector/src/dashboard/answer-cache.js'
 import { screenPanels } from '../../collector/src/dashboard/screen-panels.js'
+import { openReadPool, type ReadClient } from '../../collector/src/storage/read-pool.js'
 
 const EVENTS = Number(process.argv[2] ?? 10_000_000)
 const REPEATS = Number(process.argv[3] ?? 20)
@@ -100,10 +101,13 @@ if (!process.argv.includes('--no-summaries')) {
   console.log(`events on disk: ${mb(size?.events)}, projections events_by_path ${mb(size?.by_path)}, events_by_name ${mb(size?.by_name)}`)
 }
 
-const reader = open()
-await reader.command({ query: 'SET readonly = 1' })
+// The route's reader: three read-only sessions, values written in (storage/read-pool.ts).
+// The page is also timed on one session with bound parameters, as before the pool.
+const reader = await openReadPool(open, 3)
+const single = open()
+await single.command({ query: 'SET readonly = 1' })
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
-const run = async (c: ClickHouseClient, plan: PanelPlan, shared: Record<string, unknown>, shape?: RangeShape) => {
+const run = async (c: Pick<ReadClient, 'query'>, plan: PanelPlan, shared: Record<string, unknown>, shape?: RangeShape) => {
   const t = performance.now()
   await (await c.query({ query: plan.query.sql('tally', shape), query_params: { ...shared, ...plan.params }, format: 'JSONEachRow' })).json()
   return performance.now() - t
@@ -161,9 +165,9 @@ for (const [title, query] of [
   console.log(`\n${title}, ${TZ} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
   // Warm up with three whole pages: the engine's caches fill on the first reads of a view.
   for (let i = 0; i < 3; i++) await Promise.all(plans.map((p) => run(reader, p, shared, shape)))
-  // The breakdowns are one query for twelve panels; each panel alone is timed too (custom
-  // events with the all-traffic row their conversion rate needs). The visit panels are one
-  // query for three.
+  // The breakdowns are two queries for twelve panels (one when filtered); each panel alone
+  // is timed too (custom events with the all-traffic row their conversion rate needs). The
+  // entry and exit pages are one query (two when filtered).
   const each = plans.flatMap((plan) =>
     plan.split && 'dims' in plan.params ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: dim === 'event' ? ['', dim] : [dim] } }))] : [plan])
   for (const plan of each) {
@@ -172,13 +176,22 @@ for (const [title, query] of [
     for (let i = 0; i < REPEATS; i++) times.push(await run(reader, plan, shared, shape))
     console.log(`  ${plan.panel.padEnd(16)} ${plan.query.reads.padEnd(8)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms`)
   }
+  // the whole page as the route runs it (all panels at once, or one after another for a
+  // view that scans every event: panels.ts scansEveryEvent), alternated with all at once on
+  // one session with bound parameters (every call in chDB's chain, one at a time)
+  const alone = scansEveryEvent(view)
   const page: number[] = []
+  const onOne: number[] = []
   for (let i = 0; i < REPEATS; i++) {
-    const t = performance.now()
-    await Promise.all(plans.map((p) => run(reader, p, shared, shape)))
-    page.push(performance.now() - t)
+    for (const [c, times] of [[reader, page], [single, onOne]] as const) {
+      const t = performance.now()
+      if (alone && c === reader) for (const p of plans) await run(c, p, shared, shape)
+      else await Promise.all(plans.map((p) => run(c, p, shared, shape)))
+      times.push(performance.now() - t)
+    }
   }
-  console.log(`  ${'whole page'.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)
+  console.log(`  ${`whole page${alone ? ' (one at a time)' : ''}`.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)
+  console.log(`  ${'  on one session'.padEnd(25)} p50 ${pct(onOne, 50).toFixed(1).padStart(7)} ms  p99 ${pct(onOne, 99).toFixed(1).padStart(7)} ms  (pool / one: ${(pct(page, 50) / pct(onOne, 50)).toFixed(2)})`)
 }
 {
   // Four viewers refetching one view at one data version, as after a change: each running
@@ -206,5 +219,6 @@ for (const [title, query] of [
   console.log(`  shared / each: ${(p50[1]! / p50[0]!).toFixed(2)}`)
 }
 await reader.close()
+await single.close()
 await client.close()
 if (!keep) rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,5 @@
 import type { ReadClient } from '../storage/read-pool.js'
+import type { ViewParams } from './params.js'
 import type { DashboardQuery } from './queries/query.js'
 import type { RangeShape } from './queries/range-shape.js'
 import { totals } from './queries/totals.js'
@@ -9,9 +10,10 @@ import { seriesFiltered } from './queries/series-filtered.js'
 import { revenueTotals } from './queries/revenue-totals.js'
 import { revenueSeries } from './queries/revenue-series.js'
 import { live } from './queries/live.js'
-import { visits } from './queries/visits.js'
+import { visitEngagement } from './queries/visit-engagement.js'
+import { visitPages } from './queries/visit-pages.js'
 import { entryExitFiltered } from './queries/entry-exit-filtered.js'
-import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns } from './queries/breakdowns.js'
+import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns, type BreakdownDim } from './queries/breakdowns.js'
 import { breakdownsFiltered } from './queries/breakdowns-filtered.js'
 import { provinces } from './queries/provinces.js'
 import { cabinets } from './queries/cabinets.js'
@@ -32,11 +34,27 @@ const LIMIT = 10
 const CANDIDATES = 50
 
 /**
+ * The unfiltered breakdowns as two queries, run side by side (storage/read-pool.ts): the
+ * pages (the heaviest, ~200 values of visitor states) with the sources, and the places,
+ * technology and custom events, which need the all-traffic row (`''`) for the conversion
+ * rate. A filtered view keeps one query: its single pass over the events computes every
+ * breakdown whichever are asked for.
+ */
+const ROLLUP_BREAKDOWN_GROUPS: ReadonlyArray<{ panel: string; dims: BreakdownDim[] }> = [
+  { panel: 'breakdowns_pages_sources', dims: ['page', 'channel', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign'] },
+  { panel: 'breakdowns_places_tech_events', dims: ['', 'country', 'region', 'browser', 'os', 'device', 'event'] },
+]
+
+function pick(panels: Readonly<Record<string, string>>, dims: readonly string[]): Record<string, string> {
+  return Object.fromEntries(dims.filter((d) => d in panels).map((d) => [d, panels[d]!]))
+}
+
+/**
  * The analytics page's panels. Unfiltered, every panel reads a rollup (live visitors
  * excepted: the last five minutes of raw events). With an event filter, the traffic
  * panels read raw `events`; the revenue panels stay on their rollups (orders carry no
  * visitor), filtered only by province and cabinet. The twelve breakdowns (pages,
- * sources, places, technology, custom events) are one query, one pass over their rows.
+ * sources, places, technology, custom events) are two queries unfiltered, one filtered.
  */
 export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
@@ -46,14 +64,19 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'live', query: live, params: {}, clocked: true },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
-    { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
+    ...(f
+      ? [{ panel: 'breakdowns', query: breakdownsFiltered, params: { dims: BREAKDOWN_DIMS, limit: LIMIT }, split: BREAKDOWN_PANELS }]
+      : ROLLUP_BREAKDOWN_GROUPS.map(({ panel, dims }) => ({ panel, query: breakdowns, params: { dims, limit: LIMIT, candidates: CANDIDATES }, split: pick(BREAKDOWN_PANELS, dims) }))),
     ...(f
       ? [
           { panel: 'engagement', query: engagementFiltered, params: {} },
           { panel: 'entry_pages', query: entryExitFiltered, params: { by: 'entry', limit: LIMIT } },
           { panel: 'exit_pages', query: entryExitFiltered, params: { by: 'exit', limit: LIMIT } },
         ]
-      : [{ panel: 'visits', query: visits, params: { limit: LIMIT }, split: { engagement: 'engagement', entry: 'entry_pages', exit: 'exit_pages' } }]),
+      : [
+          { panel: 'engagement', query: visitEngagement, params: {} },
+          { panel: 'visit_pages', query: visitPages, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } },
+        ]),
     { panel: 'provinces', query: provinces, params: { limit: LIMIT } },
     { panel: 'cabinets', query: cabinets, params: { limit: LIMIT } },
   ]
@@ -66,9 +89,20 @@ export interface PanelRows {
 }
 
 /**
- * Runs panels with the shared parameters, at once (the embedded read sessions run up to
- * three together). The answer lists the panels in `plans` order whichever query ends
- * first, so equal data gives equal JSON (the big screen compares readings by it).
+ * Whether a view's panels scan every event of its range: an event filter without a page
+ * filter (a page filter reads through the events_by_path projection). One such query
+ * keeps both cores busy by itself: run side by side, a broad or goal filter's page took
+ * 16–27 % longer than one query after another (test/bench/dashboard-queries.ts).
+ */
+export function scansEveryEvent(view: Pick<ViewParams, 'eventFiltered' | 'filters'>): boolean {
+  return view.eventFiltered && view.filters.page.length === 0
+}
+
+/**
+ * Runs panels with the shared parameters: at once (the embedded read sessions run up to
+ * three together), or one after another with `oneAtATime` ({@link scansEveryEvent}).
+ * The answer lists the panels in `plans` order whichever query ends first, so equal data
+ * gives equal JSON (the big screen compares readings by it).
  */
 export async function runPanels(
   client: Pick<ReadClient, 'query'>,
@@ -76,13 +110,15 @@ export async function runPanels(
   plans: PanelPlan[],
   shared: Record<string, unknown>,
   shape?: RangeShape,
+  { oneAtATime = false } = {},
 ): Promise<PanelRows> {
-  const answers = await Promise.all(
-    plans.map(async (p) => {
-      const result = await client.query({ query: p.query.sql(db, shape), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
-      return result.json<Record<string, unknown>>()
-    }),
-  )
+  const run = async (p: PanelPlan) => {
+    const result = await client.query({ query: p.query.sql(db, shape), query_params: { ...shared, ...p.params }, format: 'JSONEachRow' })
+    return result.json<Record<string, unknown>>()
+  }
+  const answers: Record<string, unknown>[][] = []
+  if (oneAtATime) for (const p of plans) answers.push(await run(p))
+  else answers.push(...(await Promise.all(plans.map(run))))
   const panels: Record<string, unknown[]> = {}
   const reads: Record<string, string> = {}
   plans.forEach((p, i) => {

@@ -6,7 +6,7 @@ import { siteHostSet } from '../enrich/referrer.js'
 import { DashboardAssets } from './assets.js'
 import { allowedSite, dashboardAccess, type ShareLookup } from './access.js'
 import { parseViewParams, queryParams, todayIn } from './params.js'
-import { analyticsPanels, runPanels, type PanelRows } from './panels.js'
+import { analyticsPanels, runPanels, scansEveryEvent, type PanelRows } from './panels.js'
 import { rangeShape } from './queries/range-shape.js'
 import { screenPanels } from './screen-panels.js'
 import { PolledFeeds } from './polled-feeds.js'
@@ -98,7 +98,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const plans = analyticsPanels(view.eventFiltered)
       const [kept, clocked] = await Promise.all([
         answers.get(site, JSON.stringify(version), JSON.stringify(params), async () => ({
-          ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view))),
+          ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view), { oneAtATime: scansEveryEvent(view) })),
           generated_at: new Date().toISOString(),
         })),
         runPanels(deps.storage.readClient, db, plans.filter((p) => p.clocked), params),

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { configSchema } from '../config/schema.js'
 import { openStorage, type Storage } from '../storage/client.js'
 import { migrate } from '../storage/migrate.js'
-import { visits } from './queries/visits.js'
+import { visitEngagement } from './queries/visit-engagement.js'
+import { visitPages } from './queries/visit-pages.js'
 import { ENGAGEMENT_TOTALS, IN_RANGE_DAYS } from './queries/fragments.js'
 import { VisitSummaryCompactor } from './visit-summary-compactor.js'
 
@@ -60,8 +61,7 @@ function event(session: string, ts: number, type: string, path: string, name = t
 }
 
 type VisitRow = { dim: string; label: string; visits: number } & Record<string, unknown>
-/** The engagement panel's row, and one page panel's rows, of {@link visits}' answer. */
-const engagementOf = (all: VisitRow[]) => all.filter((r) => r.dim === 'engagement').map(({ dim: _, label: _l, visits: _v, ...r }) => r)
+/** One page panel's rows of {@link visitPages}' answer. */
 const pagesOf = (all: VisitRow[], dim: string) => all.filter((r) => r.dim === dim).map(({ label, visits }) => ({ label, visits }))
 
 async function rows(client: Pick<ClickHouseClient, 'query'>, sql: string, params: Record<string, unknown>): Promise<unknown[]> {
@@ -74,10 +74,10 @@ async function answers(from: number, to: number) {
   const read = storage.readClient // the dashboard's read-only session
   const entry = { ...params, by: 'entry' }
   const exit = { ...params, by: 'exit' }
-  // one query answers the three panels: its rows' `dim` says which
-  const all = (await rows(read, visits.sql('tally'), params)) as VisitRow[]
+  // one query answers both page panels: its rows' `dim` says which
+  const all = (await rows(read, visitPages.sql('tally'), params)) as VisitRow[]
   return {
-    summarised: [engagementOf(all), pagesOf(all, 'entry'), pagesOf(all, 'exit')],
+    summarised: [await rows(read, visitEngagement.sql('tally'), params), pagesOf(all, 'entry'), pagesOf(all, 'exit')],
     perVisit: [await rows(read, PER_VISIT_ENGAGEMENT, params), await rows(read, PER_VISIT_ENTRY_EXIT, entry), await rows(read, PER_VISIT_ENTRY_EXIT, exit)],
   }
 }
@@ -176,9 +176,9 @@ it('the panels do read the summaries (a planted one with the current stamp shows
     query: `INSERT INTO tally.visit_summaries_daily SELECT 'a', {day:Date}, {stamp:UInt64}, 1000, 0, 0, ['/planted'], [1000], [], [], now64(3) + 1`,
     query_params: { day: dateOf(day), stamp: await stampOf(day) },
   })
-  const all = (await rows(storage.readClient, visits.sql('tally'), params)) as VisitRow[]
+  const all = (await rows(storage.readClient, visitPages.sql('tally'), params)) as VisitRow[]
   const [entry] = pagesOf(all, 'entry')
   expect([entry!.label, Number(entry!.visits)]).toEqual(['/planted', 1000])
-  const [totals] = engagementOf(all) as { visit_count: number; bounce_count: number }[]
+  const [totals] = (await rows(storage.readClient, visitEngagement.sql('tally'), params)) as { visit_count: number; bounce_count: number }[]
   expect([Number(totals!.visit_count), Number(totals!.bounce_count)]).toEqual([1000, 0])
 })

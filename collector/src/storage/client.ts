@@ -6,7 +6,7 @@ import { AnalystSql } from '../sql/analyst-sql.js'
 import { embeddedSqlEngine } from '../sql/embedded-engine.js'
 import { serverSqlEngine } from '../sql/server-engine.js'
 import { perCallDefaults, refuseUnlistedSettings } from './embedded-settings.js'
-import { ReadPool, type ReadClient } from './read-pool.js'
+import { openReadPool, type ReadClient } from './read-pool.js'
 
 /** Which engine a client talks to: chDB in this process, or a ClickHouse server. */
 export type StorageMode = 'embedded' | 'server'
@@ -68,12 +68,11 @@ export async function openStorage(config: Config): Promise<Storage> {
   mkdirSync(path, { recursive: true })
   // `connection` is chdb's hook into @clickhouse/client; its types lag the client's.
   const open = (settings?: Record<string, string>) => createClient({ connection: createChdbConnection({ path }), clickhouse_settings: settings } as Parameters<typeof createClient>[0])
-  // Sessions on the same folder coexist in one process.
-  const readSessions = Array.from({ length: clickhouse.readSessions }, () => open())
-  for (const session of readSessions) await session.command({ query: 'SET readonly = 1' })
+  // Sessions on the same folder coexist in one process. The per-call settings' starting
+  // values are read from a fresh session, before the writer's sets any.
+  const readClient = await openReadPool(() => open(), clickhouse.readSessions)
   // Every call of the writer's session resets the per-call settings (embedded-settings.ts).
-  const client = refuseUnlistedSettings(open(await perCallDefaults(readSessions[0]!)))
-  const readClient = new ReadPool(readSessions)
+  const client = refuseUnlistedSettings(open(await perCallDefaults(readClient)))
   return {
     client,
     readClient,

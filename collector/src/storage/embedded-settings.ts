@@ -23,7 +23,7 @@ export class UnlistedSettingError extends Error {
 }
 
 /** The starting values of {@link PER_CALL_SETTINGS}, read from a session that has set none of them. */
-export async function perCallDefaults(fresh: ClickHouseClient): Promise<Record<string, string>> {
+export async function perCallDefaults(fresh: Pick<ClickHouseClient, 'query'>): Promise<Record<string, string>> {
   const rows = await (await fresh.query({
     query: 'SELECT name, value FROM system.settings WHERE name IN {names:Array(String)}',
     query_params: { names: [...PER_CALL_SETTINGS] },

@@ -1,6 +1,13 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { inlineParams } from './inline-params.js'
 
+/** `n` sessions from `open`, each set `readonly = 1` for good, as one pool. */
+export async function openReadPool(open: () => ClickHouseClient, n: number): Promise<ReadPool> {
+  const sessions = Array.from({ length: n }, open)
+  for (const session of sessions) await session.command({ query: 'SET readonly = 1' })
+  return new ReadPool(sessions)
+}
+
 /** What the dashboard reads with: a query, and closing. */
 export type ReadClient = Pick<ClickHouseClient, 'query' | 'close'>
 
