@@ -13,7 +13,7 @@ import { live } from './queries/live.js'
 import { visitEngagement } from './queries/visit-engagement.js'
 import { visitPages } from './queries/visit-pages.js'
 import { entryExitFiltered } from './queries/entry-exit-filtered.js'
-import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns, type BreakdownDim } from './queries/breakdowns.js'
+import { BREAKDOWN_DIMS, BREAKDOWN_PANELS, breakdowns } from './queries/breakdowns.js'
 import { breakdownsFiltered } from './queries/breakdowns-filtered.js'
 import { provinces } from './queries/provinces.js'
 import { cabinets } from './queries/cabinets.js'
@@ -34,27 +34,11 @@ const LIMIT = 10
 const CANDIDATES = 50
 
 /**
- * The unfiltered breakdowns as two queries, run side by side (storage/read-pool.ts): the
- * pages (the heaviest, ~200 values of visitor states) with the sources, and the places,
- * technology and custom events, which need the all-traffic row (`''`) for the conversion
- * rate. A filtered view keeps one query: its single pass over the events computes every
- * breakdown whichever are asked for.
- */
-const ROLLUP_BREAKDOWN_GROUPS: ReadonlyArray<{ panel: string; dims: BreakdownDim[] }> = [
-  { panel: 'breakdowns_pages_sources', dims: ['page', 'channel', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign'] },
-  { panel: 'breakdowns_places_tech_events', dims: ['', 'country', 'region', 'browser', 'os', 'device', 'event'] },
-]
-
-function pick(panels: Readonly<Record<string, string>>, dims: readonly string[]): Record<string, string> {
-  return Object.fromEntries(dims.filter((d) => d in panels).map((d) => [d, panels[d]!]))
-}
-
-/**
  * The analytics page's panels. Unfiltered, every panel reads a rollup (live visitors
  * excepted: the last five minutes of raw events). With an event filter, the traffic
  * panels read raw `events`; the revenue panels stay on their rollups (orders carry no
  * visitor), filtered only by province and cabinet. The twelve breakdowns (pages,
- * sources, places, technology, custom events) are two queries unfiltered, one filtered.
+ * sources, places, technology, custom events) are one query, one pass over their rows.
  */
 export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
   const f = eventFiltered
@@ -64,9 +48,9 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     { panel: 'live', query: live, params: {}, clocked: true },
     { panel: 'revenue_totals', query: revenueTotals, params: {} },
     { panel: 'revenue_series', query: revenueSeries, params: {} },
-    ...(f
-      ? [{ panel: 'breakdowns', query: breakdownsFiltered, params: { dims: BREAKDOWN_DIMS, limit: LIMIT }, split: BREAKDOWN_PANELS }]
-      : ROLLUP_BREAKDOWN_GROUPS.map(({ panel, dims }) => ({ panel, query: breakdowns, params: { dims, limit: LIMIT, candidates: CANDIDATES }, split: pick(BREAKDOWN_PANELS, dims) }))),
+    // One query for the twelve: as two run side by side (pages and sources; the rest), the
+    // page took 5–12 % longer (each half reads and merges its candidates apart).
+    { panel: 'breakdowns', query: f ? breakdownsFiltered : breakdowns, params: { dims: BREAKDOWN_DIMS, limit: LIMIT, candidates: CANDIDATES }, split: BREAKDOWN_PANELS },
     ...(f
       ? [
           { panel: 'engagement', query: engagementFiltered, params: {} },

@@ -8,10 +8,8 @@ export const BREAKDOWN_PANELS = {
   utm_campaign: 'utm_campaigns', country: 'countries', region: 'regions', browser: 'browsers', os: 'os', device: 'devices',
   event: 'custom_events',
 } as const
-/** A breakdown's `dim`, or `''` (all traffic): the base of the custom events' conversion rate. */
-export type BreakdownDim = keyof typeof BREAKDOWN_PANELS | ''
-/** Every breakdown, and `''`. */
-export const BREAKDOWN_DIMS: BreakdownDim[] = ['', ...(Object.keys(BREAKDOWN_PANELS) as (keyof typeof BREAKDOWN_PANELS)[])]
+/** Every breakdown, and `''` (all traffic): the base of the custom events' conversion rate. */
+export const BREAKDOWN_DIMS = ['', ...Object.keys(BREAKDOWN_PANELS)]
 
 /**
  * Every breakdown at once (`{dims:Array(String)}`), the `{limit:UInt32}` rows with the
