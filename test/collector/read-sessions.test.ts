@@ -70,6 +70,17 @@ it('answers a read while another is still running', async () => {
   await slow
 })
 
+it('never holds the writer\'s parameterized calls behind a read', async () => {
+  // chDB chains every call with bound parameters process-wide; the read sessions bind none
+  let readDone = false
+  const read = storage.readClient.query({ query: 'SELECT sleep(1.5) AS slept, {n:UInt8} AS n', query_params: { n: 1 }, format: 'JSONEachRow' }).then(() => (readDone = true))
+  await new Promise((r) => setImmediate(r))
+  const lookup = await (await storage.client.query({ query: 'SELECT {n:UInt8} AS n', query_params: { n: 2 }, format: 'JSONEachRow' })).json()
+  expect(lookup).toEqual([{ n: 2 }])
+  expect(readDone).toBe(false)
+  await read
+})
+
 it('refuses writes on every read session', async () => {
   // three at once: each takes its own session
   const writes = [1, 2, 3].map((i) => storage.readClient.query({ query: `CREATE TABLE ${db}.nope_${i} (x UInt8) ENGINE = Memory`, format: 'JSONEachRow' }))
