@@ -54,8 +54,7 @@ export function analyticsPanels(eventFiltered: boolean): PanelPlan[] {
     ...(f
       ? [
           { panel: 'engagement', query: engagementFiltered, params: {} },
-          { panel: 'entry_pages', query: entryExitFiltered, params: { by: 'entry', limit: LIMIT } },
-          { panel: 'exit_pages', query: entryExitFiltered, params: { by: 'exit', limit: LIMIT } },
+          { panel: 'visit_pages', query: entryExitFiltered, params: { limit: LIMIT }, split: { entry: 'entry_pages', exit: 'exit_pages' } },
         ]
       : [
           { panel: 'engagement', query: visitEngagement, params: {} },

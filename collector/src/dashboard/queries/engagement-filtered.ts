@@ -1,7 +1,7 @@
 import { ENGAGEMENT_TOTALS, EVENT_FILTERS, IN_BOTH_PERIODS_EVENTS, IS_CURRENT_EVENT } from './fragments.js'
 import type { DashboardQuery } from './query.js'
 
-/** The engagement row of {@link visits} over raw events of the filtered view (visits as sessions in the range). */
+/** The engagement row of {@link visitEngagement} over raw events of the filtered view (visits as sessions in the range). */
 export const engagementFiltered: DashboardQuery = {
   name: 'engagement',
   reads: 'events',
