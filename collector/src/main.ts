@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/load.js'
 import { DataFolderLockedError } from './data-lock.js'
 import { devConfig, devToken, loadDevSetup, DEV_SITE } from './dev-setup.js'
 import { createLogger } from './logger.js'
+import { threadPoolShortfall } from './threadpool-env.js'
 
 /**
  * `npm start`: the collector on the embedded engine (or CLICKHOUSE_URL). With no
@@ -13,14 +14,13 @@ const SHUTDOWN_MARGIN_MS = 10_000
 
 async function main(): Promise<void> {
   const logger = createLogger(process.env.TALLY_LOG !== 'off')
-  if (!process.env.UV_THREADPOOL_SIZE) {
-    logger.warn('UV_THREADPOOL_SIZE is unset: engine calls and spool writes share 4 threads; npm start sets 16 (threadpool-env.ts)')
-  }
   const dev = !process.env.TALLY_CONFIG
   const dataDir = process.env.TALLY_DATA_DIR || '.tally'
   const setup = dev ? loadDevSetup(dataDir) : undefined
   const { config, configDir } = loadConfig(process.env, setup ? devConfig(setup) : {})
   const collector = await startCollector(config, { logger, configDir })
+  const shortfall = collector.storage.mode === 'embedded' ? threadPoolShortfall(process.env, config.clickhouse.readSessions) : undefined
+  if (shortfall) logger.warn(shortfall)
 
   if (setup) {
     const token = await devToken(setup, 86_400, 'server') // for curl: a terminal is a backend

@@ -98,7 +98,7 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
       const plans = analyticsPanels(view.eventFiltered)
       const [kept, clocked] = await Promise.all([
         answers.get(site, JSON.stringify(version), JSON.stringify(params), async () => ({
-          ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view), { oneAtATime: scansEveryEvent(view) })),
+          ...(await runPanels(deps.storage.readClient, db, plans.filter((p) => !p.clocked), params, rangeShape(view), { oneAtATime: deps.storage.mode === 'embedded' && scansEveryEvent(view) })),
           generated_at: new Date().toISOString(),
         })),
         runPanels(deps.storage.readClient, db, plans.filter((p) => p.clocked), params),

@@ -15,6 +15,10 @@ describe('inlineParams', () => {
     expect(inlineParams('{s:String}', { s: 'a\nb\u0000c\u007f' })).toBe("'a\\x0ab\\x00c\\x7f'")
   })
 
+  it('reads a placeholder with spaces, as ClickHouse does', () => {
+    expect(inlineParams('{ n : UInt8 }', { n: 3 })).toBe('toUInt8(3)')
+  })
+
   it('does not read a placeholder inside a value', () => {
     expect(inlineParams('{a:String} {b:String}', { a: '{b:String}', b: 'y' })).toBe("'{b:String}' 'y'")
   })
@@ -31,6 +35,8 @@ describe('inlineParams', () => {
     ['a boolean for an integer', '{h:UInt8}', { h: true }],
     ['an integer text with more after it', '{n:UInt64}', { n: '1 OR 1' }],
     ['a type it does not bind', '{x:Float64}', { x: 1 }],
+    ['a type named like an object\'s own property', '{x:constructor}', { x: 1 }],
+    ['an integer text with a leading zero', '{n:UInt32}', { n: '007' }],
   ])('refuses %s', (_, sql, params) => {
     expect(() => inlineParams(sql, params)).toThrow(UnbindableParamError)
   })

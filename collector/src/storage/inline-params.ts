@@ -19,7 +19,7 @@ export class UnbindableParamError extends Error {
   readonly code = 'ERR_UNBINDABLE_PARAM'
 }
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*):\s*([A-Za-z0-9_(), ]+?)\s*\}/g
+const PLACEHOLDER = /\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{}]+?)\s*\}/g
 
 /** `sql` with every `{name:Type}` replaced by the literal of `params[name]`. */
 export function inlineParams(sql: string, params: Record<string, unknown>): string {
@@ -52,7 +52,7 @@ function literal(name: string, type: string, value: unknown): string {
     if (typeof value !== 'string' || !isDate(value)) refuse('not a date YYYY-MM-DD')
     return `toDate('${value as string}')`
   }
-  const range = INTEGER_RANGES[type]
+  const range = Object.hasOwn(INTEGER_RANGES, type) ? INTEGER_RANGES[type] : undefined
   if (range) {
     const n = integer(value) ?? refuse('not an integer')
     if (n < range[0] || n > range[1]) refuse(`out of the range of ${type}`)
@@ -75,6 +75,6 @@ function isDate(s: string): boolean {
 function integer(v: unknown): bigint | undefined {
   if (typeof v === 'bigint') return v
   if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined
-  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) return BigInt(v)
+  if (typeof v === 'string' && /^(0|-?[1-9]\d{0,19})$/.test(v)) return BigInt(v)
   return undefined
 }

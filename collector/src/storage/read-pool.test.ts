@@ -54,3 +54,29 @@ it('refuses a query whose values it cannot write in, without taking a session', 
   await expect(pool.query({ query: 'SELECT {s:String}', query_params: { s: 5 } })).rejects.toMatchObject({ code: 'ERR_UNBINDABLE_PARAM' })
   expect(log).toEqual([])
 })
+
+it('refuses per-call settings (chDB would SET them on the session for good)', async () => {
+  const log: string[] = []
+  const pool = new ReadPool([fakeSession('a', log, { now: 0, most: 0 }).session])
+  await expect(pool.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: '1' } })).rejects.toMatchObject({ code: 'ERR_UNLISTED_SETTING' })
+  expect(log).toEqual([])
+})
+
+it('drops a query aborted while it waited for a session, and serves the next', async () => {
+  const log: string[] = []
+  const a = fakeSession('a', log, { now: 0, most: 0 })
+  const pool = new ReadPool([a.session])
+  const first = pool.query({ query: 'SELECT 1' })
+  const abort = new AbortController()
+  const waiting = pool.query({ query: 'SELECT 2', abort_signal: abort.signal })
+  const next = pool.query({ query: 'SELECT 3' })
+  abort.abort()
+  await tick()
+  a.finish()
+  await first
+  await expect(waiting).rejects.toThrow('aborted')
+  await tick()
+  expect(log).toEqual(['a:SELECT 1', 'a:SELECT 3'])
+  a.finish()
+  await next
+})

@@ -1,10 +1,20 @@
 import type { ClickHouseClient } from '@clickhouse/client'
+import { UnlistedSettingError } from './embedded-settings.js'
 import { inlineParams } from './inline-params.js'
 
 /** `n` sessions from `open`, each set `readonly = 1` for good, as one pool. */
 export async function openReadPool(open: () => ClickHouseClient, n: number): Promise<ReadPool> {
-  const sessions = Array.from({ length: n }, open)
-  for (const session of sessions) await session.command({ query: 'SET readonly = 1' })
+  const sessions: ClickHouseClient[] = []
+  try {
+    for (let i = 0; i < n; i++) {
+      const session = open()
+      sessions.push(session)
+      await session.command({ query: 'SET readonly = 1' })
+    }
+  } catch (err) {
+    await Promise.allSettled(sessions.map((s) => s.close()))
+    throw err
+  }
   return new ReadPool(sessions)
 }
 
@@ -39,11 +49,18 @@ export class ReadPool implements ReadClient {
   query(params: QueryParams): ReturnType<ClickHouseClient['query']> {
     let sql: string
     try {
+      // chDB would SET a call's settings on the session, for good (embedded-settings.ts)
+      if (params.clickhouse_settings && Object.keys(params.clickhouse_settings).length > 0) {
+        throw new UnlistedSettingError('the read sessions take no per-call settings: put them in the SQL (SETTINGS …)')
+      }
       sql = params.query_params ? inlineParams(params.query, params.query_params) : params.query
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.#withSession((session) => session.query({ ...params, query: sql, query_params: undefined })) as ReturnType<ClickHouseClient['query']>
+    return this.#withSession((session) => {
+      if (params.abort_signal?.aborted) throw new Error('the query was aborted while it waited for a read session')
+      return session.query({ ...params, query: sql, query_params: undefined })
+    }) as ReturnType<ClickHouseClient['query']>
   }
 
   async close(): Promise<void> {
