@@ -179,19 +179,25 @@ for (const [title, query] of [
   // the whole page as the route runs it (all panels at once, or one after another for a
   // view that scans every event: panels.ts scansEveryEvent), alternated with all at once on
   // one session with bound parameters (every call in chDB's chain, one at a time)
+  // (and, for such a view, side by side on the read sessions: what one at a time is for)
   const alone = scansEveryEvent(view)
   const page: number[] = []
   const onOne: number[] = []
+  const sideBySide: number[] = []
+  const runs = [[reader, page, alone], [single, onOne, false], ...(alone ? [[reader, sideBySide, false] as const] : [])] as const
   for (let i = 0; i < REPEATS; i++) {
-    for (const [c, times] of [[reader, page], [single, onOne]] as const) {
+    for (const [c, times, oneAtATime] of runs) {
       const t = performance.now()
-      if (alone && c === reader) for (const p of plans) await run(c, p, shared, shape)
+      if (oneAtATime) for (const p of plans) await run(c, p, shared, shape)
       else await Promise.all(plans.map((p) => run(c, p, shared, shape)))
       times.push(performance.now() - t)
     }
   }
-  console.log(`  ${`whole page${alone ? ' (one at a time)' : ''}`.padEnd(25)} p50 ${pct(page, 50).toFixed(1).padStart(7)} ms  p99 ${pct(page, 99).toFixed(1).padStart(7)} ms`)
-  console.log(`  ${'  on one session'.padEnd(25)} p50 ${pct(onOne, 50).toFixed(1).padStart(7)} ms  p99 ${pct(onOne, 99).toFixed(1).padStart(7)} ms  (pool / one: ${(pct(page, 50) / pct(onOne, 50)).toFixed(2)})`)
+  const line = (name: string, times: number[], ratio = '') =>
+    console.log(`  ${name.padEnd(25)} p50 ${pct(times, 50).toFixed(1).padStart(7)} ms  p99 ${pct(times, 99).toFixed(1).padStart(7)} ms${ratio}`)
+  line(`whole page${alone ? ' (one at a time)' : ''}`, page)
+  line('  on one session', onOne, `  (pool / one: ${(pct(page, 50) / pct(onOne, 50)).toFixed(2)})`)
+  if (alone) line('  side by side', sideBySide, `  (one at a time / side by side: ${(pct(page, 50) / pct(sideBySide, 50)).toFixed(2)})`)
 }
 {
   // Four viewers refetching one view at one data version, as after a change: each running

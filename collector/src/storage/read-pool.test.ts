@@ -58,7 +58,7 @@ it('refuses a query whose values it cannot write in, without taking a session', 
 it('refuses per-call settings (chDB would SET them on the session for good)', async () => {
   const log: string[] = []
   const pool = new ReadPool([fakeSession('a', log, { now: 0, most: 0 }).session])
-  await expect(pool.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: '1' } })).rejects.toMatchObject({ code: 'ERR_UNLISTED_SETTING' })
+  await expect(pool.query({ query: 'SELECT 1', clickhouse_settings: { max_threads: 1 } })).rejects.toMatchObject({ code: 'ERR_UNLISTED_SETTING' })
   expect(log).toEqual([])
 })
 
