@@ -7,6 +7,7 @@
 //   node --import tsx test/bench/dashboard-queries.ts [events=10000000] [repeats=20] [--no-summaries]
 // TALLY_BENCH_DIR=/some/dir keeps the generated data there and reuses it on the next run.
 // TALLY_BENCH_TZ=Asia/Shanghai runs the views in that zone (default UTC).
+// TALLY_BENCH_VIEWS=goal,country runs only the views whose title holds one of those words.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +30,7 @@ const keep = process.env.TALLY_BENCH_DIR
 const reuse = keep !== undefined && existsSync(keep)
 const dir = keep ?? mkdtempSync(join(tmpdir(), 'tally-dash-bench-'))
 const TZ = process.env.TALLY_BENCH_TZ ?? 'UTC'
+const VIEWS = process.env.TALLY_BENCH_VIEWS?.split(',')
 const open = () => createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0])
 const client = open()
 {
@@ -157,7 +159,7 @@ for (const [title, query] of [
   ['30 days, filtered goal=signup', 'period=30d&f.event=signup'],
   // a broad filter: a sixth of all events (a page filter reads through events_by_path, this one cannot)
   ['30 days, filtered country=CN', 'period=30d&f.country=CN'],
-]) {
+].filter(([title]) => !VIEWS || VIEWS.some((word) => title!.includes(word)))) {
   const view = parseViewParams(new URLSearchParams(query), 'bench', TZ)
   const shared = queryParams(view, [])
   const shape = rangeShape(view)
