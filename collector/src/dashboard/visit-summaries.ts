@@ -34,7 +34,7 @@ export async function staleSummaryDays(
 /**
  * Computes one day's summary from the per-visit rollups and stores it under `stamp`, in
  * one INSERT … SELECT: one row, one block, so it is visible whole or not at all. The
- * definitions are those of the per-visit panel queries (visits.ts).
+ * definitions are those of the per-visit panel queries (visit-engagement.ts, visit-pages.ts).
  */
 export async function computeSummary(client: ClickHouseClient, db: string, day: SummaryCandidate): Promise<void> {
   await client.command({
