@@ -9,6 +9,7 @@ import { openStorage, type Storage } from '../storage/client.js'
 import { migrate } from '../storage/migrate.js'
 import { visitEngagement } from './queries/visit-engagement.js'
 import { visitPages } from './queries/visit-pages.js'
+import { rangeShape } from './queries/range-shape.js'
 import { ENGAGEMENT_TOTALS, IN_RANGE_DAYS } from './queries/fragments.js'
 import { VisitSummaryCompactor } from './visit-summary-compactor.js'
 
@@ -74,8 +75,8 @@ async function answers(from: number, to: number) {
   const read = storage.readClient // the dashboard's read-only session
   const entry = { ...params, by: 'entry' }
   const exit = { ...params, by: 'exit' }
-  // one query answers both page panels: its rows' `dim` says which
-  const all = (await rows(read, visitPages.sql('tally'), params)) as VisitRow[]
+  // one query answers both page panels: its rows' `dim` says which (today alone: per visit only)
+  const all = (await rows(read, visitPages.sql('tally', rangeShape({ ...params, hourly: 0 }, NOW)), params)) as VisitRow[]
   return {
     summarised: [await rows(read, visitEngagement.sql('tally'), params), pagesOf(all, 'entry'), pagesOf(all, 'exit')],
     perVisit: [await rows(read, PER_VISIT_ENGAGEMENT, params), await rows(read, PER_VISIT_ENTRY_EXIT, entry), await rows(read, PER_VISIT_ENTRY_EXIT, exit)],
@@ -83,7 +84,7 @@ async function answers(from: number, to: number) {
 }
 
 async function expectSameAnswers(): Promise<void> {
-  for (const [from, to] of [[6, 0], [7, 2], [5, 3], [3, 3], [1, 0]] as const) {
+  for (const [from, to] of [[6, 0], [7, 2], [5, 3], [3, 3], [1, 0], [0, 0]] as const) {
     const { summarised, perVisit } = await answers(from, to)
     expect(summarised, `days -${from}…-${to}`).toEqual(perVisit)
   }

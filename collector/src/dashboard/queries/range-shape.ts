@@ -16,12 +16,19 @@ export interface RangeShape {
   previous: Grains
   /** The chart: hours for an hourly chart or a zone that is not UTC, else days. */
   series: Grains
+  /**
+   * Whether the current period holds a UTC day before today, which may have a visit
+   * summary (012; today never has one). Without one the entry and exit pages read the
+   * per-visit rows alone: exact either way, as those rows always hold every visit.
+   */
+  visitSummaries: boolean
 }
 
 export const EVERY_GRAIN: RangeShape = {
   current: { weeks: true, days: true, hours: true },
   previous: { weeks: true, days: true, hours: true },
   series: { weeks: false, days: true, hours: true },
+  visitSummaries: true,
 }
 
 const DAY = 86_400_000
@@ -33,12 +40,13 @@ export function eitherPeriod(shape: RangeShape): Grains {
   return { weeks: c.weeks || p.weeks, days: c.days || p.days, hours: c.hours || p.hours }
 }
 
-export function rangeShape(v: { from: string; to: string; prev_from: string; prev_to: string; tz: string; hourly: 0 | 1 }): RangeShape {
+export function rangeShape(v: { from: string; to: string; prev_from: string; prev_to: string; tz: string; hourly: 0 | 1 }, now = Date.now()): RangeShape {
   const utcDays = seriesReadsDays(v)
   return {
     current: grainsOf(periodBounds(v.from, v.to, v.tz)),
     previous: grainsOf(periodBounds(v.prev_from, v.prev_to, v.tz)),
     series: { weeks: false, days: utcDays, hours: !utcDays },
+    visitSummaries: day(v.from) < Math.floor(now / DAY),
   }
 }
 
