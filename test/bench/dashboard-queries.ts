@@ -167,9 +167,9 @@ for (const [title, query] of [
   console.log(`\n${title}, ${TZ} (load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`)
   // Warm up with three whole pages: the engine's caches fill on the first reads of a view.
   for (let i = 0; i < 3; i++) await Promise.all(plans.map((p) => run(reader, p, shared, shape)))
-  // The breakdowns are one query for twelve panels; each panel alone
-  // is timed too (custom events with the all-traffic row their conversion rate needs). The
-  // entry and exit pages are one query (two when filtered).
+  // The breakdowns are one query for twelve panels; each panel alone is timed too (custom
+  // events with the all-traffic row their conversion rate needs). The entry and exit pages
+  // are one query.
   const each = plans.flatMap((plan) =>
     plan.split && 'dims' in plan.params ? [plan, ...Object.entries(plan.split).map(([dim, panel]) => ({ ...plan, panel: `  ${panel}`, params: { ...plan.params, dims: dim === 'event' ? ['', dim] : [dim] } }))] : [plan])
   for (const plan of each) {

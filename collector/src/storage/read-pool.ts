@@ -30,10 +30,11 @@ type QueryParams = Parameters<ClickHouseClient['query']>[0]
  *
  * Why: one chDB session runs its calls one at a time, and parameterized calls are chained
  * across sessions, so the nine queries of a dashboard page ran one after another, most of
- * each spent planning on one core while the other idled. Three sessions took the page
- * from ~300–400 to ~240–270 ms on this 2-core machine (test/bench/dashboard-queries.ts
- * prints both); a heavy view that already keeps both cores busy (a broad filter) gains
- * nothing. The writer's session is apart: these reads never queue its calls.
+ * each spent planning on one core while the other idled. On three sessions the page took
+ * 0.61–0.72 of its time on one on this 2-core machine (test/bench/dashboard-queries.ts
+ * prints both, `pool / one`); a view that already keeps both cores busy (a broad filter)
+ * runs its panels one at a time (dashboard/panels.ts). The writer's session is apart:
+ * these reads never queue its calls (test/bench/writer-under-reads.ts).
  */
 export class ReadPool implements ReadClient {
   readonly #sessions: ClickHouseClient[]
